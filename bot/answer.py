@@ -1,0 +1,210 @@
+"""Answer a question from the report: the figure, note or passage first, where it comes from,
+and a plain 'not in the report' when it has no answer. Used alike by the CLI, the tests and
+the Telegram bot; imports nothing from telegram."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo
+from bot.normalize import to_traditional
+from bot.query import Query, understand
+from bot.search import Hit, match_glossary, rank
+
+MAX_ANSWER_CHARS = 300
+# Below this share of the question's (weighted) words found in the best passage, the report
+# does not answer it. Calibrated on the development questions (benchmarks/quality.py).
+MIN_COVERAGE = 0.62
+MIN_GLOSSARY_SCORE = 0.8
+_ATTACHED = re.compile(r"^(同比|比上年|增幅|增速|总量|位居|位列|居|列|排名|占|达到|其中|分别|涉及|均|整改|实现)")
+
+
+@dataclass
+class Source:
+    text: str
+    section: str
+    score: float
+    passage_id: int | None = None
+
+
+@dataclass
+class Answer:
+    question: str
+    answered: bool
+    kind: str  # figure | glossary | passage | none | help
+    answer: str
+    citation: str = ""
+    sources: list[Source] = field(default_factory=list)
+    terms: list[GlossaryNote] = field(default_factory=list)  # notes the answer mentions
+    passage_id: int | None = None
+    paragraph_key: tuple[str, int] | None = None
+    report_title: str = ""
+    traditional: bool = False
+    ms: float = 0.0
+
+    def to_json(self) -> dict:
+        """The contract of `reportbot ask --json` (see README)."""
+        return {
+            "question": self.question, "answered": self.answered, "kind": "none" if self.kind == "help" else self.kind,
+            "answer": self.answer, "citation": self.citation,
+            "sources": [{"text": s.text, "section": s.section, "score": round(s.score, 3)} for s in self.sources],
+            "ms": round(self.ms, 3),
+        }
+
+
+def help_text(report: ReportInfo) -> str:
+    return (f"我可以回答《{report.title}》里的问题:数字和目标、名词解释、工作安排。比如:\n"
+            f"· {report.review_year}年地区生产总值是多少?\n· 今年计划改造几个老旧小区?\n· 胡子工程是什么意思?")
+
+
+def not_found_text(report: ReportInfo, reason: str = "") -> str:
+    why = f"({reason})" if reason else ""
+    return (f"抱歉,报告中没有找到这个问题的答案{why}。我只能回答《{report.title}》里写到的内容,"
+            f"比如{report.review_year}年的经济数据、{report.plan_year}年的目标任务和报告中的名词解释。")
+
+
+def _cut(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
+    """At most `limit` characters, cut at a sentence or clause boundary."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    cut = max(head.rfind(c) for c in "。;!?")
+    if cut < limit // 2:
+        cut = max(head.rfind(c) for c in ",、")
+    return head[: cut + 1 if cut > 0 else limit - 1] + "…"
+
+
+def _focus(text: str, query: Query) -> str:
+    """The comma-pieces of a long clause that carry the asked-for words, with the pieces that
+    belong to them ('同比增长10%', '总量全省第一')."""
+    pieces = [p for p in re.split(r"(?<=,)", text) if p]
+    if len(text) <= 90 or len(pieces) <= 2:
+        return text
+    keep = []
+    for i, piece in enumerate(pieces):
+        hits = sum(1 for g in query.groups if any(alt in piece.lower() for alt in g.alternatives))
+        keep.append(hits > 0)
+    if not any(keep):
+        return text
+    for i in range(1, len(pieces)):
+        if keep[i - 1] and not keep[i] and _ATTACHED.match(pieces[i]):
+            keep[i] = True
+    chosen = "".join(p for p, k in zip(pieces, keep) if k).rstrip(",;")
+    return chosen if chosen.endswith(("。", "!", "?")) else chosen + "。"
+
+
+class Answerer:
+    """Answers questions over one loaded KnowledgeBase."""
+
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        understand(kb, "暖机")  # builds the lazy tables (typo terms, alias table) before the first user
+
+    def ask(self, question: str) -> Answer:
+        started = time.perf_counter()
+        answer = self._answer(question or "")
+        if answer.traditional:
+            answer.answer = to_traditional(answer.answer)
+            answer.citation = to_traditional(answer.citation)
+        answer.answer = _cut(answer.answer)
+        answer.ms = (time.perf_counter() - started) * 1000
+        return answer
+
+    def _answer(self, question: str) -> Answer:
+        query = understand(self.kb, question[:2000])
+        base = dict(question=question, report_title=query.report.title, traditional=query.traditional)
+        if query.greeting:
+            return Answer(answered=False, kind="help", answer=help_text(query.report), **base)
+        reason = self._out_of_scope(query)
+        if reason is not None:
+            return Answer(answered=False, kind="none", answer=not_found_text(query.report, reason), **base)
+
+        note, note_score = match_glossary(self.kb, query)
+        hits = rank(self.kb, query)
+        if note and note_score >= MIN_GLOSSARY_SCORE and (query.define_term or not query.wants_number):
+            return self._glossary_answer(note, hits, base)
+        if not hits or hits[0].coverage < MIN_COVERAGE:
+            return Answer(answered=False, kind="none", answer=not_found_text(query.report), **base,
+                          sources=self._sources(hits[:3]))
+        best = hits[0]
+        if query.foreign_places and not any(place in best.passage.norm for place in query.foreign_places):
+            # '杭州市西湖区GDP': the report names that place but gives no such figure for it.
+            return Answer(answered=False, kind="none", answer=not_found_text(query.report, f"报告没有{query.foreign_places[0]}的这项内容"), **base)
+        return self._passage_answer(query, best, hits[1:], base)
+
+    def _out_of_scope(self, query: Query) -> str | None:
+        r = query.report
+        if query.explicit_year and query.explicit_year not in (r.year, r.review_year, r.plan_year):
+            if not any(str(query.explicit_year) in p.text for p in self.kb.by_report[r.id]):
+                return f"报告只涉及{r.review_year}年和{r.plan_year}年"
+        if not query.groups and not query.define_term:
+            return "问题里没有可查的内容"
+        return None
+
+    def _sources(self, hits: list[Hit]) -> list[Source]:
+        seen, out = set(), []
+        for h in hits:
+            key = (h.passage.report_id, h.passage.paragraph, h.passage.sentence)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(Source(_cut(h.passage.sentence_text), h.passage.section, h.score, h.passage.id))
+        return out
+
+    def _glossary_answer(self, note: GlossaryNote, hits: list[Hit], base: dict) -> Answer:
+        text = f"“{note.name}”:{note.definition}"
+        sources = []
+        if note.used_text:
+            sources.append(Source(_cut(note.used_text), note.used_section, 1.0, note.used_passage_id))
+        sources += [s for s in self._sources(hits[:4]) if s.passage_id != note.used_passage_id]
+        where = f"报告注释{note.number}" + (f"(正文见 {note.used_section})" if note.used_section else "")
+        return Answer(answered=True, kind="glossary", answer=text, citation=f"摘自:{where}", sources=sources[:4],
+                      terms=[note], passage_id=note.used_passage_id, **base)
+
+    def _passage_answer(self, query: Query, best: Hit, rest: list[Hit], base: dict) -> Answer:
+        p = best.passage
+        has_number = bool(re.search(r"\d", p.text))
+        if query.wants_number and has_number and p.role in ("review", "plan"):
+            kind = "figure"
+            body = _focus(p.text, query) if len(p.sentence_text) > 90 else p.sentence_text
+            label = f"{p.year}年" if p.role == "review" else f"{p.year}年目标"
+            text = f"{label}:{body}"
+        else:
+            kind = "passage"
+            text = p.sentence_text if p.role != "meta" else p.text
+            if p.role in ("review", "plan") and p.year:
+                text = f"{p.year}年{'' if p.role == 'review' else '计划'}:{text}"
+        notes = [n for n in self.kb.glossary if n.report_id == p.report_id and any(f in p.sentence_text for f in n.forms)]
+        sources = self._sources([best] + rest)[:4]
+        return Answer(answered=True, kind=kind, answer=text, citation=f"摘自:{p.section}", sources=sources,
+                      terms=notes, passage_id=p.id, paragraph_key=(p.report_id, p.paragraph), **base)
+
+    # What the chat shows besides answers.
+
+    def paragraph_text(self, passage_id: int) -> tuple[str, str] | None:
+        """(whole paragraph, section) of a passage: the 原文 button."""
+        p = self.kb.passages.get(passage_id)
+        if p is None:
+            return None
+        parts = self.kb.paragraphs[(p.report_id, p.paragraph)]
+        seen, sentences = set(), []
+        for x in parts:
+            if x.sentence not in seen:
+                seen.add(x.sentence)
+                sentences.append(x.sentence_text)
+        section = re.split(" › ", p.section)
+        return "".join(sentences), " › ".join(section[:3])
+
+    def glossary_notes(self, report_id: str | None = None) -> list[GlossaryNote]:
+        report_id = report_id or self.kb.newest.id
+        return [n for n in self.kb.glossary if n.report_id == report_id]
+
+    def lookup_note(self, term: str) -> GlossaryNote | None:
+        """The note a user names, with typos and Traditional characters forgiven."""
+        query = understand(self.kb, f"{term}是什么意思")
+        if not query.define_term and not query.groups:
+            return None
+        note, score = match_glossary(self.kb, query)
+        return note if note and score >= 0.6 else None

@@ -1,0 +1,69 @@
+"""The curated files of knowledge/ that a person edits: aliases.txt and userdict.txt."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import KnowledgeError
+from bot.normalize import normalize
+from bot.textio import read_text
+
+ALIASES_FILE = "aliases.txt"
+USERDICT_FILE = "userdict.txt"
+CURATED_FILES = (ALIASES_FILE, USERDICT_FILE)
+
+
+@dataclass(frozen=True)
+class Alias:
+    alias: str  # what people say: GDP
+    canonical: str  # what the report says: 地区生产总值
+
+
+def parse_aliases(text: str, name: str = ALIASES_FILE) -> list[Alias]:
+    """'报告用语 = 说法, 说法' lines; '#' starts a comment. A line without '=' is an error naming it."""
+    out: list[Alias] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        canonical, sep, rest = line.partition("=")
+        if not sep or not canonical.strip():
+            raise KnowledgeError(f"{name}, line {number}: expected '报告用语 = 说法, 说法', got {raw.strip()!r}")
+        canonical = normalize(canonical.strip())
+        for alias in re.split(r"[,,、]", rest):
+            alias = normalize(alias.strip()).lower()
+            if alias and alias != canonical.lower():
+                out.append(Alias(alias, canonical))
+    return out
+
+
+def parse_userdict(text: str, name: str = USERDICT_FILE) -> list[tuple[str, int, str]]:
+    """jieba's user dictionary format: '词语 [词频] [词性]' a line."""
+    out = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split()
+        if len(parts) > 1 and not parts[1].isdigit():
+            raise KnowledgeError(f"{name}, line {number}: the frequency must be a number, got {parts[1]!r}")
+        out.append((normalize(parts[0]), int(parts[1]) if len(parts) > 1 else 50000, parts[2] if len(parts) > 2 else "n"))
+    return out
+
+
+def read_curated(folder: Path) -> tuple[list[Alias], list[tuple[str, int, str]], dict[str, str]]:
+    """(aliases, userdict entries, {file name: sha256}) of a knowledge folder; missing files are empty."""
+    aliases, userdict, hashes = [], [], {}
+    for name in CURATED_FILES:
+        path = folder / name
+        if not path.exists():
+            continue
+        text, _encoding, digest = read_text(path) if path.stat().st_size else ("", "", "")
+        hashes[name] = digest
+        if name == ALIASES_FILE:
+            aliases = parse_aliases(text, str(path))
+        else:
+            userdict = parse_userdict(text, str(path))
+    return aliases, userdict, hashes

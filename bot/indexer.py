@@ -1,0 +1,201 @@
+"""Build the SQLite index of the reports in a knowledge folder.
+
+The index is written to a temporary file beside the target and moved into place only when
+complete, so a failed build never replaces a good index. It records the sources' hashes so a
+stale index can be detected (see ``bot.freshness``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from bot.curated import CURATED_FILES, read_curated
+from bot.errors import KnowledgeError
+from bot.figures import extract_figures
+from bot.normalize import normalize
+from bot.parse import parse_report
+from bot.report import Report
+from bot.textio import read_text
+from bot.tokenizer import Tokenizer, select_vocabulary
+
+SCHEMA_VERSION = 1
+PATH_SEP = " › "
+
+
+@dataclass
+class BuildResult:
+    path: Path
+    reports: int
+    passages: int
+    glossary: int
+    figures: int
+    anomalies: int
+    seconds: float
+
+
+def report_files(folder: Path) -> list[Path]:
+    """Every report in the folder: each *.txt that is not one of the curated files."""
+    if not folder.is_dir():
+        raise KnowledgeError(f"{folder}: the knowledge folder does not exist (set KNOWLEDGE_DIR or pass --knowledge)")
+    files = sorted(p for p in folder.glob("*.txt") if p.name not in CURATED_FILES)
+    if not files:
+        raise KnowledgeError(f"{folder}: no report (*.txt) in the knowledge folder")
+    return files
+
+
+def short_chapter(chapter: str) -> str:
+    """'(一)稳增长扩总量,综合实力迈上新台阶' -> '(一)稳增长扩总量'."""
+    return re.split(r"[,,]", chapter, maxsplit=1)[0]
+
+
+def _path(*parts: str) -> str:
+    return PATH_SEP.join(p for p in parts if p)
+
+
+def _passages(report: Report) -> list[dict]:
+    rows = []
+    meta = report.meta
+    for paragraph in report.paragraphs:
+        year = {"review": meta.review_year, "plan": meta.plan_year}.get(paragraph.role)
+        for s_index, sentence in enumerate(paragraph.sentences):
+            subtopic = paragraph.subtopics[s_index] if s_index < len(paragraph.subtopics) else ""
+            topic = paragraph.topic if paragraph.topic != sentence.text.rstrip("。") else ""
+            section = _path(paragraph.part, short_chapter(paragraph.chapter), topic,
+                            subtopic if subtopic != sentence.text.rstrip("。") else "")
+            for c_index, clause in enumerate(sentence.clauses):
+                rows.append({
+                    "report_id": report.slug, "paragraph": paragraph.number, "sentence": s_index,
+                    "clause": c_index, "text": clause, "sentence_text": sentence.text,
+                    "section": section, "part": paragraph.part, "chapter": paragraph.chapter,
+                    "topic": paragraph.topic, "subtopic": subtopic, "role": paragraph.role, "year": year,
+                })
+    rows.append({
+        "report_id": report.slug, "paragraph": -1, "sentence": 0, "clause": 0,
+        "text": meta_sentence(report), "sentence_text": meta_sentence(report), "section": "报告信息",
+        "part": "报告信息", "chapter": "", "topic": "", "subtopic": "", "role": "meta", "year": None,
+    })
+    return rows
+
+
+def meta_sentence(report: Report) -> str:
+    m = report.meta
+    said = f"由{m.speaker_title}{m.speaker}作报告" if m.speaker else ""
+    when = f",{m.meeting_date}在{m.meeting}上" if m.meeting else ""
+    published = f"发布机构:{m.publisher},发布日期:{m.published}。" if m.publisher else ""
+    return f"《{m.title}》{said}{when}。{published}"
+
+
+def _figure_rows(report: Report, passages: list[dict], first_id: int) -> list[dict]:
+    rows = []
+    for offset, passage in enumerate(passages):
+        if passage["role"] not in ("review", "plan"):
+            continue
+        for figure in extract_figures(passage["text"]):
+            row = asdict(figure)
+            row.pop("clause")
+            row.update({
+                "report_id": report.slug, "passage_id": first_id + offset, "year": passage["year"],
+                "kind": "achieved" if passage["role"] == "review" else "target",
+                "text": passage["sentence_text"], "figure": figure.text, "section": passage["section"],
+            })
+            rows.append(row)
+    return rows
+
+
+def build_index(knowledge: Path, db_path: Path) -> BuildResult:
+    """Parse every report in ``knowledge`` and write the index to ``db_path`` atomically."""
+    started = time.perf_counter()
+    knowledge, db_path = Path(knowledge), Path(db_path)
+    files = report_files(knowledge)
+    aliases, userdict, curated_hashes = read_curated(knowledge)
+    reports, sources = [], []
+    for path in files:
+        text, encoding, digest = read_text(path)
+        reports.append((parse_report(text, path.stem, path.name), encoding))
+        sources.append({"name": path.name, "sha256": digest, "encoding": encoding, "kind": "report"})
+    sources += [{"name": n, "sha256": h, "encoding": "utf-8", "kind": "curated"} for n, h in curated_hashes.items()]
+    slugs = [r.slug for r, _ in reports]
+    if len(set(slugs)) != len(slugs):
+        raise KnowledgeError(f"{knowledge}: two reports share a file name stem")
+
+    terms = [w for w, _f, _t in userdict] + [a.canonical for a in aliases] + [a.alias for a in aliases]
+    terms += [form for r, _ in reports for note in r.notes for form in note.forms]
+    all_text = [normalize(p.text) for r, _ in reports for p in r.paragraphs]
+    vocab = select_vocabulary(all_text + [a.alias for a in aliases], terms)
+    for word, freq, _tag in userdict:
+        # Tagged 'term' so the typo matcher knows these are the report's own words.
+        vocab[word] = (max(freq, vocab.get(word, (0, ""))[0]), "term")
+    tokenizer = Tokenizer(vocab)
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        counts = _write(sqlite_utils.Database(tmp), reports, sources, aliases, vocab, tokenizer)
+        os.replace(tmp, db_path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return BuildResult(db_path, len(reports), *counts, seconds=time.perf_counter() - started)
+
+
+def _write(db: sqlite_utils.Database, reports, sources, aliases, vocab, tokenizer) -> tuple[int, int, int, int]:
+    n_passages = n_glossary = n_figures = n_anomalies = 0
+    with db.conn:
+        for report, encoding in reports:
+            meta = asdict(report.meta)
+            db["reports"].insert({"id": report.slug, "source": report.source, "encoding": encoding, **meta}, pk="id")
+            passages = _passages(report)
+            first_id = n_passages + 1
+            for offset, row in enumerate(passages):
+                row["id"] = first_id + offset
+                row["tokens"] = " ".join(tokenizer.cut(normalize(row["text"])))
+            db["passages"].insert_all(passages, pk="id")
+            n_passages += len(passages)
+            sections = sorted({(p["part"], p["chapter"], p["topic"], p["section"]) for p in passages})
+            db["sections"].insert_all(
+                [{"report_id": report.slug, "part": a, "chapter": b, "topic": c, "path": d} for a, b, c, d in sections])
+            uses = {u.number: u for u in report.note_uses}
+            glossary = []
+            for note in report.notes:
+                use = uses.get(note.number)
+                used = next((p for p in passages if use and p["paragraph"] == use.paragraph and p["sentence"] == use.sentence), None)
+                glossary.append({
+                    "report_id": report.slug, "number": note.number, "term": note.term, "forms": json.dumps(note.forms, ensure_ascii=False),
+                    "definition": note.definition, "used_passage_id": used["id"] if used else None,
+                    "used_text": used["sentence_text"] if used else "", "used_section": used["section"] if used else "",
+                    "used_form": use.form if use else "",
+                    "tokens": " ".join(tokenizer.cut(normalize(note.term + note.definition))),
+                })
+            db["glossary"].insert_all(glossary)
+            n_glossary += len(glossary)
+            figures = _figure_rows(report, passages, first_id)
+            if figures:
+                db["figures"].insert_all(figures)
+            n_figures += len(figures)
+            anomalies = [{"report_id": report.slug, **asdict(a)} for a in report.anomalies]
+            if anomalies:
+                db["anomalies"].insert_all(anomalies)
+            n_anomalies += len(anomalies)
+        db["aliases"].insert_all([{"alias": a.alias, "canonical": a.canonical} for a in aliases] or
+                                 [{"alias": "", "canonical": ""}])
+        db["vocab"].insert_all(({"word": w, "freq": f, "tag": t} for w, (f, t) in vocab.items()), batch_size=5000)
+        db["sources"].insert_all(sources)
+        db["index_info"].insert_all([
+            {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+            {"key": "built_at", "value": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
+        ], pk="key")
+    db["passages"].enable_fts(["tokens"], tokenize="unicode61")
+    db["glossary"].enable_fts(["tokens"], tokenize="unicode61")
+    db["figures"].create_index(["report_id", "year"])
+    db.conn.execute("PRAGMA journal_mode=DELETE")
+    db.conn.close()
+    return n_passages, n_glossary, n_figures, n_anomalies

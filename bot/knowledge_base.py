@@ -1,0 +1,146 @@
+"""The index loaded into memory once: reports, passages, glossary, figures, aliases, vocabulary.
+
+Everything a question needs is read here at start-up, so answering touches no disk except the
+FTS5 query, and a KnowledgeBase can be swapped for a new one atomically after a reindex.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.errors import IndexInvalid, IndexMissing
+from bot.indexer import SCHEMA_VERSION
+from bot.normalize import normalize
+from bot.tokenizer import Tokenizer
+
+
+@dataclass
+class Passage:
+    id: int
+    report_id: str
+    paragraph: int
+    sentence: int
+    clause: int
+    text: str
+    sentence_text: str
+    section: str
+    topic: str
+    subtopic: str
+    role: str
+    year: int | None
+    norm: str = ""  # normalised, lower-cased text the matcher compares with
+    context: str = ""  # normalised section path: matches there count for less
+
+
+@dataclass
+class GlossaryNote:
+    report_id: str
+    number: int
+    term: str
+    forms: list[str]
+    definition: str
+    used_text: str
+    used_section: str
+    used_passage_id: int | None
+
+    @property
+    def name(self) -> str:
+        return self.forms[-1] if len(self.forms) > 1 and len(self.forms[-1]) >= 2 else self.forms[0]
+
+
+@dataclass
+class ReportInfo:
+    id: str
+    title: str
+    district: str
+    city: str
+    year: int
+    review_year: int
+    plan_year: int
+    speaker: str
+    speaker_title: str
+    meeting: str
+    meeting_date: str
+    published: str
+
+
+@dataclass
+class KnowledgeBase:
+    path: Path
+    reports: dict[str, ReportInfo]
+    passages: dict[int, Passage]
+    glossary: list[GlossaryNote]
+    figures: list[dict]
+    aliases: list[tuple[str, str]]  # (alias, canonical), longest alias first
+    tokenizer: Tokenizer
+    conn: sqlite3.Connection
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    by_report: dict[str, list[Passage]] = field(default_factory=dict)
+    paragraphs: dict[tuple[str, int], list[Passage]] = field(default_factory=dict)
+
+    @property
+    def newest(self) -> ReportInfo:
+        return max(self.reports.values(), key=lambda r: (r.year, r.id))
+
+    def fts(self, match: str, report_id: str, limit: int = 50) -> list[tuple[int, float]]:
+        """FTS5 candidates as (passage id, bm25 score; higher is better)."""
+        if not match:
+            return []
+        sql = ("select passages.id, -bm25(passages_fts) from passages_fts join passages on passages.id = passages_fts.rowid "
+               "where passages_fts match ? and passages.report_id = ? order by rank limit ?")
+        with self.lock:
+            try:
+                return list(self.conn.execute(sql, (match, report_id, limit)))
+            except sqlite3.OperationalError:
+                return []
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def open_index(path: Path | str) -> KnowledgeBase:
+    """Load an index built by ``reportbot index``. Raises IndexMissing / IndexInvalid with the reason."""
+    path = Path(path)
+    if not path.exists():
+        raise IndexMissing(f"{path}: no index here — build it with `reportbot index`")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        info = dict(conn.execute("select key, value from index_info").fetchall())
+        if int(info.get("schema_version", 0)) != SCHEMA_VERSION:
+            raise IndexInvalid(f"{path}: index schema {info.get('schema_version')} is not {SCHEMA_VERSION} — rebuild it with `reportbot index`")
+        return _load(path, conn)
+    except sqlite3.DatabaseError as err:
+        raise IndexInvalid(f"{path}: not a readable report index ({err}) — rebuild it with `reportbot index`") from err
+
+
+def _load(path: Path, conn: sqlite3.Connection) -> KnowledgeBase:
+    report_fields = ReportInfo.__dataclass_fields__
+    reports = {r["id"]: ReportInfo(**{k: r[k] for k in report_fields}) for r in conn.execute("select * from reports")}
+    passage_fields = [f for f in Passage.__dataclass_fields__ if f not in ("norm", "context")]
+    passages = {}
+    for row in conn.execute(f"select {', '.join(passage_fields)} from passages order by id"):
+        p = Passage(**dict(row))
+        p.norm = normalize(p.text).lower()
+        p.context = normalize(" ".join(x for x in (p.topic, p.subtopic) if x)).lower()
+        passages[p.id] = p
+    glossary = [
+        GlossaryNote(r["report_id"], r["number"], r["term"], json.loads(r["forms"]), r["definition"],
+                     r["used_text"], r["used_section"], r["used_passage_id"])
+        for r in conn.execute("select * from glossary order by report_id, number")
+    ]
+    figures = [dict(r) for r in conn.execute("select * from figures order by rowid")]
+    aliases = sorted(((r["alias"], r["canonical"]) for r in conn.execute("select alias, canonical from aliases") if r["alias"]),
+                     key=lambda a: -len(a[0]))
+    vocab = {r["word"]: (r["freq"], r["tag"]) for r in conn.execute("select word, freq, tag from vocab")}
+    if not reports or not passages:
+        raise IndexInvalid(f"{path}: the index holds no report — rebuild it with `reportbot index`")
+    kb = KnowledgeBase(path, reports, passages, glossary, figures, aliases, Tokenizer(vocab), conn)
+    for p in passages.values():
+        kb.by_report.setdefault(p.report_id, []).append(p)
+        kb.paragraphs.setdefault((p.report_id, p.paragraph), []).append(p)
+    return kb

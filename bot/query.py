@@ -1,0 +1,240 @@
+"""What a question asks: its normalised text, the year meant, whether a term is being explained,
+whether a number is wanted, the report meant, and its content words grouped with their aliases."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from bot.knowledge_base import KnowledgeBase, ReportInfo
+from bot.normalize import is_traditional, normalize
+from bot.tokenizer import STOPWORDS
+
+GREETING = re.compile(
+    r"^(你好|您好|hi|hello|hey|嗨|哈喽|在吗|在不在|早上好|下午好|晚上好|早|早安|晚安|谢谢|多谢|谢啦|感谢|thanks|thank you|thx|"
+    r"好的|好|ok|okay|嗯|哦|再见|拜拜|bye|/?help|帮助|你是谁|你能做什么|你会什么|怎么用|使用说明)[\s!!。.~～?？了啊呀呢吧]*$",
+    re.I,
+)
+_PAST = re.compile(r"去年|上年|上一年|过去一年|前一年|2021年以来|一年来|完成了|实现了|达到了|取得了|已经|已")
+_PLAN = re.compile(r"今年|本年|明年|计划|目标|力争|打算|预计|预期|将要|准备|要|争取|确保|安排|任务|会不会")
+_YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?:年|\b)")
+_DEFINE = [
+    re.compile(r"^(?:什么是|何为|何谓|啥是|解释一下|解释|说说|介绍一下|介绍)(?P<t>.+?)[??]*$"),
+    re.compile(r"^(?P<t>.+?)(?:是什么意思|什么意思|啥意思|是啥意思|是什么|是啥|指什么|指的是什么|是指什么|具体指什么|"
+               r"怎么理解|如何理解|的意思|的含义|含义|的定义|的解释|具体是什么|是哪些|是哪几个|有哪些内容)"),
+    re.compile(r"^(?:what does|what is|what's|meaning of|define|explain)\s+(?P<t>.+?)(?:\s+mean|\s+means)?[\s??]*$", re.I),
+]
+_QUANTITY = re.compile(r"多少|几|百分之|比重|比例|增长|增速|增幅|下降|率|总额|总量|规模|金额|数量|how many|how much|多大|多高|多长|多远|排名|第几")
+_LIST = re.compile(r"哪些|哪几|哪个|哪三|哪两|哪四|哪五|哪六|分别是|包括|包含|有什么|是什么|什么|名单|列举|哪家|哪里|哪儿|谁")
+
+
+@dataclass
+class TermGroup:
+    """One content word of the question with the words that count as saying it (its aliases)."""
+    word: str
+    alternatives: list[str]
+    weight: float = 1.0
+
+
+@dataclass
+class Query:
+    raw: str
+    text: str  # normalised, Simplified, lower-cased
+    traditional: bool
+    report: ReportInfo
+    year: int | None = None  # the year meant, when the question says one
+    explicit_year: int | None = None  # a year written out ('2023年')
+    wants_plan: bool = False
+    wants_past: bool = False
+    wants_number: bool = False
+    wants_list: bool = False
+    define_term: str | None = None
+    greeting: bool = False
+    groups: list[TermGroup] = field(default_factory=list)
+    foreign_places: list[str] = field(default_factory=list)
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+
+
+def own_place_names(report: ReportInfo) -> list[str]:
+    """How the report's own district is named: 南昌市西湖区, 南昌西湖区, 西湖区, 西湖, 全区, 本区."""
+    city_short = re.sub(r"[市州]$", "", report.city)
+    district_short = re.sub(r"[区县市]$", "", report.district)
+    names = {report.city + report.district, city_short + report.district, city_short + district_short,
+             report.district, district_short, "全区", "本区", "我区", "该区", "区里", "区政府", "辖区"}
+    return sorted((n for n in names if n), key=len, reverse=True)
+
+
+def pick_report(kb: KnowledgeBase, text: str) -> ReportInfo:
+    """The report a question means: its district or year named, otherwise the newest."""
+    reports = list(kb.reports.values())
+    if len(reports) == 1:
+        return reports[0]
+    named = [r for r in reports if r.district and (r.district in text or re.sub(r"[区县]$", "", r.district) in text)]
+    pool = named or reports
+    years = [int(y) for y in _YEAR.findall(text)]
+    for year in years:
+        dated = [r for r in pool if year in (r.year, r.review_year, r.plan_year)]
+        if dated:
+            pool = sorted(dated, key=lambda r: (r.review_year == year and bool(_PAST.search(text)), r.plan_year == year), reverse=True)[:1] or dated
+            break
+    return max(pool, key=lambda r: (r.year, r.id))
+
+
+def _known_terms(kb: KnowledgeBase) -> list[str]:
+    terms = getattr(kb, "_typo_terms", None)
+    if terms is None:
+        # Curated terms from 3 characters, other words of the report from 4: a three-character
+        # word of everyday language is too often one character away from another real word.
+        words = {w for w, tag in kb.tokenizer.tags.items() if (tag == "term" and len(w) >= 3) or 4 <= len(w) <= 8}
+        words |= {f for note in kb.glossary for f in note.forms if 3 <= len(f) <= 8}
+        corpus = " ".join(p.norm for p in kb.passages.values())
+        terms = sorted(w for w in words if w in corpus)
+        kb._typo_terms = terms  # type: ignore[attr-defined]
+    return terms
+
+
+def correct_typos(kb: KnowledgeBase, text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Replace a run of 3-8 Han characters that is one character away from a term of the report
+    ('财圆信贷通' -> '财园信贷通', '胡子工成' -> '胡子工程') and is not itself in the report."""
+    corpus_has = getattr(kb, "_corpus", None)
+    if corpus_has is None:
+        corpus_has = kb._corpus = " ".join(p.norm for p in kb.passages.values()) + " ".join(  # type: ignore[attr-defined]
+            n.term + n.definition for n in kb.glossary)
+    terms = _known_terms(kb)
+    fixes = []
+    for run in re.findall(r"[\u4e00-\u9fff]{3,}", text):
+        i = 0
+        while i < len(run):
+            for size in range(min(8, len(run) - i), 2, -1):
+                window = run[i:i + size]
+                if window in corpus_has:
+                    continue
+                same_length = [t for t in terms if len(t) == size and t[0] in window or len(t) == size and t[-1] in window]
+                hit = process.extractOne(window, same_length, scorer=Levenshtein.distance, score_cutoff=1) if same_length else None
+                if hit and sum(a != b for a, b in zip(window, hit[0])) == 1:
+                    fixes.append((window, hit[0]))
+                    i += size - 1
+                    break
+            i += 1
+    for wrong, right in fixes:
+        text = text.replace(wrong, right)
+    return text, fixes
+
+
+def _define_term(text: str) -> str | None:
+    for pattern in _DEFINE:
+        if m := pattern.search(text):
+            term = m.group("t").strip(" “”\"'「」『』《》?？,，")
+            term = re.sub(r"^(请问|请|你好|那个|这个|所谓的?|报告里的?|报告中的?|文中的?)", "", term)
+            term = re.sub(r"(到底|究竟|具体|又|都)$", "", term)
+            if 1 <= len(term) <= 20:
+                return term
+    return None
+
+
+def _alias_table(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """Aliases and the canonical words themselves, longest first: the report's own word wins."""
+    table = getattr(kb, "_alias_table", None)
+    if table is None:
+        pairs = set(kb.aliases) | {(c, c) for _a, c in kb.aliases}
+        table = kb._alias_table = sorted(pairs, key=lambda a: (-len(a[0]), a))  # type: ignore[attr-defined]
+    return table
+
+
+def _apply_aliases(kb: KnowledgeBase, text: str) -> tuple[str, dict[str, list[str]]]:
+    """Mark every alias in the text (longest first, no overlaps); return the text with aliases
+    replaced by the report's words, and {alias: [canonical, ...]}."""
+    found: dict[str, list[str]] = {}
+    taken = [False] * len(text)
+    rewritten = text
+    for alias, canonical in _alias_table(kb):
+        start = text.find(alias)
+        while start != -1:
+            span = range(start, start + len(alias))
+            if not any(taken[i] for i in span):
+                # ASCII aliases match whole words only ('gdp' not inside 'gdpr').
+                if alias.isascii() and ((start and text[start - 1].isalnum() and text[start - 1].isascii()) or
+                                        (span.stop < len(text) and text[span.stop].isascii() and text[span.stop].isalnum())):
+                    start = text.find(alias, start + 1)
+                    continue
+                found.setdefault(alias, []).append(canonical)
+            start = text.find(alias, start + 1)
+        if alias in found:
+            for m in re.finditer(re.escape(alias), text):
+                for i in range(m.start(), m.end()):
+                    taken[i] = True
+    for alias in sorted(found, key=len, reverse=True):
+        rewritten = rewritten.replace(alias, found[alias][0])
+    return rewritten, found
+
+
+def understand(kb: KnowledgeBase, raw: str) -> Query:
+    text = normalize(raw).lower()
+    report = pick_report(kb, text)
+    q = Query(raw=raw, text=text, traditional=is_traditional(raw), report=report)
+    if not text or GREETING.match(text):
+        q.greeting = True
+        return q
+    text, q.corrections = correct_typos(kb, text)
+    q.text = text
+
+    if m := _YEAR.search(text):
+        q.explicit_year = q.year = int(m.group(1))
+    q.wants_past = bool(_PAST.search(text))
+    q.wants_plan = bool(_PLAN.search(text)) and not re.search(r"去年|上年|过去一年", text)
+    if q.year is None:
+        if re.search(r"去年|上年|上一年|过去一年", text):
+            q.year = report.review_year
+        elif re.search(r"今年|本年", text):
+            q.year = report.plan_year
+    q.define_term = _define_term(text)
+    q.wants_number = bool(_QUANTITY.search(text))
+    q.wants_list = bool(_LIST.search(text))
+
+    stripped = text
+    for name in own_place_names(report):
+        stripped = stripped.replace(name, " ")
+    stripped = _YEAR.sub(" ", stripped)
+    rewritten, aliases = _apply_aliases(kb, stripped)
+    q.foreign_places = [w for w in kb.tokenizer.words(stripped) if kb.tokenizer.is_place(w) and len(w) >= 2]
+    q.groups = _groups(kb, stripped, aliases)
+    return q
+
+
+ENGLISH_STOPWORDS = frozenset(
+    "a an the of is are was were be been what which who whom whose does do did mean means meaning how many much "
+    "in on at for to and or by with from about this that it its 's please tell me xihu district nanchang".split())
+_TIME_WORDS = re.compile(r"^(去年|今年|明年|前年|上年|本年|全年|年内|过去一年|一年|当年|目前|现在|已经|已|共|总共|一共|全|同比|为|了|要|会)$")
+
+
+def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]]) -> list[TermGroup]:
+    """Content words with their alternatives; an alias's words are one group with its canonical forms."""
+    groups: list[TermGroup] = []
+    rest = text
+    for alias, canonicals in sorted(aliases.items(), key=lambda a: -len(a[0])):
+        if alias in rest:
+            rest = rest.replace(alias, " ")
+            groups.append(TermGroup(alias, list(dict.fromkeys([alias, *canonicals]))))
+    for word in kb.tokenizer.words(rest):
+        word = word.strip()
+        if (not word or word in STOPWORDS or _TIME_WORDS.match(word) or re.fullmatch(r"[\W_]+", word)
+                or word in ("west lake", "xihu") or kb.tokenizer.is_place(word) and word not in "".join(g.word for g in groups)):
+            continue
+        if word in ENGLISH_STOPWORDS:
+            continue
+        groups.append(TermGroup(word, [word]))
+    return groups
+
+
+def idf(kb: KnowledgeBase, report_id: str, alternatives: list[str]) -> float:
+    """Inverse document frequency of the rarest way of saying the term, counted by substring."""
+    passages = kb.by_report[report_id]
+    n = len(passages)
+    df = min((sum(1 for p in passages if alt in p.norm) for alt in alternatives), default=0)
+    if df == 0:
+        df = min((sum(1 for p in passages if alt in p.norm) for alt in alternatives if alt), default=0)
+    return math.log((n + 1) / (df + 0.5)) + 0.5

@@ -1,0 +1,75 @@
+"""What a parsed report is: small dataclasses, no behaviour beyond naming things."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ReportMeta:
+    title: str = ""
+    district: str = ""  # 西湖区
+    city: str = ""  # 南昌市
+    year: int = 0  # the year of the report (2022)
+    review_year: int = 0  # the year it reviews (2021)
+    plan_year: int = 0  # the year it plans (2022)
+    speaker: str = ""  # 陶亿国
+    speaker_title: str = ""  # 西湖区人民政府区长
+    meeting: str = ""  # 西湖区第十七届人民代表大会第二次会议
+    meeting_date: str = ""  # 2022-02-11
+    published: str = ""  # 2022-02-16
+    publisher: str = ""  # 西湖区政府办公室
+    index_no: str = ""  # 索引号
+
+
+@dataclass
+class Sentence:
+    text: str
+    clauses: list[str]  # the sentence cut at ';', each one fact or indicator
+
+
+@dataclass
+class Paragraph:
+    number: int
+    part: str  # 2021年工作回顾 / 2022年工作任务 / 《政府工作报告》注释 / 开场
+    role: str  # review | plan | intro | closing
+    chapter: str  # (一)稳增长扩总量,综合实力迈上新台阶 or ""
+    topic: str  # the lead phrase that opens the paragraph, or ""
+    text: str
+    sentences: list[Sentence] = field(default_factory=list)
+    subtopics: list[str] = field(default_factory=list)  # per sentence: the sub-lead in force ("" if none)
+
+
+@dataclass
+class Note:
+    number: int
+    term: str  # as written in the notes: “胡子工程”
+    forms: list[str]  # the ways the text names it: 胡子工程, ...
+    definition: str
+
+
+@dataclass
+class NoteUse:
+    number: int
+    paragraph: int
+    sentence: int
+    form: str  # the words the marker was glued to
+
+
+@dataclass
+class Anomaly:
+    paragraph: int | None
+    original: str
+    replacement: str | None  # None: flagged and left as published
+    reason: str
+
+
+@dataclass
+class Report:
+    slug: str
+    source: str
+    meta: ReportMeta
+    paragraphs: list[Paragraph]
+    notes: list[Note]
+    note_uses: list[NoteUse]
+    anomalies: list[Anomaly]

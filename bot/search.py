@@ -1,0 +1,101 @@
+"""Rank the passages of a report for a question.
+
+FTS5 (BM25 over jieba tokens) proposes candidates and gives a lexical prior; every passage of the
+report is then scored by how much of the question it covers — each content word or one of its
+aliases found in the passage, weighted by rarity, with rapidfuzz partial matching so near-misses
+still count — and by whether its year and kind fit the question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage
+from bot.query import Query, idf
+
+_HAS_NUMBER = re.compile(r"\d")
+
+
+@dataclass
+class Hit:
+    passage: Passage
+    score: float
+    coverage: float  # share of the question's weighted words found in the passage (0..1)
+
+
+def _fts_match(query: Query) -> str:
+    words = {alt for g in query.groups for alt in g.alternatives if len(alt) >= 2}
+    return " OR ".join('"' + w.replace('"', '""') + '"' for w in sorted(words))
+
+
+def _group_match(alternatives: list[str], p: Passage) -> float:
+    """1 if the passage says the word (or an alias), 0.5 if only its section title does, partial for near-misses."""
+    if any(alt in p.norm for alt in alternatives):
+        return 1.0
+    if any(alt in p.context for alt in alternatives):
+        return 0.5
+    best = max((fuzz.partial_ratio(alt, p.norm) for alt in alternatives if len(alt) >= 3), default=0)
+    return 0.6 if best >= 80 else 0.0
+
+
+def rank(kb: KnowledgeBase, query: Query, limit: int = 8) -> list[Hit]:
+    report_id = query.report.id
+    weights = []
+    for g in query.groups:
+        w = idf(kb, report_id, g.alternatives)
+        if len(g.word) == 1:
+            w *= 0.4  # one character says little: '树', '钱'
+        weights.append(w)
+    total = sum(weights)
+    if not total:
+        return []
+    prior = dict(kb.fts(_fts_match(query), report_id))
+    top_prior = max(prior.values(), default=1.0) or 1.0
+    hits = []
+    for p in kb.by_report[report_id]:
+        coverage = sum(w * _group_match(g.alternatives, p) for g, w in zip(query.groups, weights)) / total
+        if coverage <= 0:
+            continue
+        score = coverage + 0.08 * prior.get(p.id, 0.0) / top_prior + _fit(query, p)
+        hits.append(Hit(p, score, coverage))
+    hits.sort(key=lambda h: (-h.score, h.passage.id))
+    return hits[:limit]
+
+
+def _fit(query: Query, p: Passage) -> float:
+    """How well the passage's year and kind fit what the question asks for."""
+    bonus = 0.0
+    if query.year and p.year:
+        bonus += 0.06 if p.year == query.year else -0.35
+    elif query.wants_plan and p.role == "plan" or query.wants_past and p.role == "review":
+        bonus += 0.06
+    elif query.wants_plan and p.role == "review":
+        bonus -= 0.04
+    if query.wants_number:
+        bonus += 0.06 if _HAS_NUMBER.search(p.text) else -0.08
+    if p.role in ("intro", "closing"):
+        bonus -= 0.05
+    return bonus
+
+
+def match_glossary(kb: KnowledgeBase, query: Query) -> tuple[GlossaryNote | None, float]:
+    """The note the question names (its term as written, or within a typo), and how sure (0..1)."""
+    notes = [n for n in kb.glossary if n.report_id == query.report.id] or kb.glossary
+    best, best_score = None, 0.0
+    for note in notes:
+        for form in note.forms:
+            form_n = form.lower()
+            if form_n in query.text:
+                score = 1.0 if len(form_n) >= 3 else 0.9
+            elif query.define_term:
+                score = fuzz.ratio(query.define_term, form_n) / 100
+                if len(query.define_term) > len(form_n):
+                    score = max(score, fuzz.partial_ratio(form_n, query.define_term) / 100 - 0.1)
+            else:
+                continue
+            if score > best_score:
+                best, best_score = note, score
+    return best, best_score

@@ -1,0 +1,90 @@
+"""jieba segmentation over a vocabulary the index carries, so a question costs milliseconds.
+
+jieba's own start-up reads 349,046 words (about 0.5-1.5 s). The index stores only the words
+that can matter — those that occur in the reports, the frequent ones, place names, and the
+curated terms from knowledge/ — and a Tokenizer is built from them in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+# Frequent general words are kept so that the words of a question the reports never use
+# (天气, 股票) are still cut as words and can be recognised as off-topic.
+COMMON_WORD_MIN_FREQ = 100
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+|\d+(?:\.\d+)?%?")
+
+# Function words and question words: they say how something is asked, not what about.
+STOPWORDS = frozenset(
+    "的 了 是 在 和 与 及 或 有 为 对 把 被 将 等 也 都 就 还 又 并 而 之 其 这 那 哪 些 个 中 上 下 "
+    "吗 呢 吧 啊 呀 么 嘛 哦 请问 请 问 一下 我 我们 你 你们 他 她 它 想 想知道 知道 告诉 "
+    "多少 几 几个 多 少 什么 啥 怎么 怎样 如何 哪些 哪个 哪几 是否 有没有 能否 可以 "
+    "时候 情况 方面 具体 分别 到底 大概 大约 一共 总共 了解 一个 怎么样 怎么办 哪儿 哪里 咋 咋样 呀 啦".split()
+)
+
+
+def load_dictionary_words(min_freq: int = COMMON_WORD_MIN_FREQ) -> Iterable[tuple[str, int, str]]:
+    """Every (word, freq, tag) of jieba's bundled dictionary."""
+    with jieba.get_dict_file() as fh:
+        for raw in fh.read().decode("utf-8").splitlines():
+            parts = raw.split(" ")
+            if len(parts) >= 2:
+                yield parts[0], int(parts[1]), parts[2] if len(parts) > 2 else ""
+
+
+def select_vocabulary(texts: Iterable[str], extra_terms: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """The words worth keeping for these texts: {word: (freq, tag)}."""
+    substrings: set[str] = set()
+    for text in texts:
+        for run in _HAN_RUN.findall(text):
+            for i in range(len(run)):
+                for j in range(i + 2, min(i + 9, len(run) + 1)):
+                    substrings.add(run[i:j])
+    vocab: dict[str, tuple[int, str]] = {}
+    for word, freq, tag in load_dictionary_words():
+        if freq >= COMMON_WORD_MIN_FREQ or tag == "ns" or word in substrings:
+            vocab[word] = (freq, tag)
+    for term in extra_terms:
+        freq, tag = vocab.get(term, (0, ""))
+        # Curated terms must win over jieba's splits ('胡子工程' not '胡子/工程').
+        vocab[term] = (max(freq, 50000), tag or "term")
+    return vocab
+
+
+class Tokenizer:
+    """Cuts text into jieba words with the given vocabulary."""
+
+    def __init__(self, vocab: dict[str, tuple[int, str]]):
+        self._jieba = jieba.Tokenizer()
+        freq: dict[str, int] = {}
+        total = 0
+        for word, (count, _tag) in vocab.items():
+            freq[word] = count
+            total += count
+            for k in range(1, len(word)):
+                freq.setdefault(word[:k], 0)
+        # jieba keeps its prefix dictionary in FREQ/total; filling them ourselves skips the
+        # bundled dictionary entirely.
+        self._jieba.FREQ, self._jieba.total, self._jieba.initialized = freq, max(total, 1), True
+        self.tags = {word: tag for word, (_count, tag) in vocab.items() if tag}
+
+    def cut(self, text: str) -> list[str]:
+        """Words for matching: search-mode cuts (long words and their parts), no spaces or punctuation."""
+        return [w for w in self._jieba.cut_for_search(text) if _HAN_RUN.fullmatch(w) or w.isalnum()]
+
+    def words(self, text: str) -> list[str]:
+        """Plain cut: the words a reader would see."""
+        return [w for w in self._jieba.cut(text) if w.strip()]
+
+    def is_place(self, word: str) -> bool:
+        return self.tags.get(word) == "ns"
+
+
+def content_words(words: Iterable[str]) -> list[str]:
+    return [w for w in words if w not in STOPWORDS and not (len(w) == 1 and not w.isalnum())]
