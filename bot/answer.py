@@ -84,7 +84,7 @@ def _focus(text: str, query: Query) -> str:
         return text
     keep = []
     for i, piece in enumerate(pieces):
-        hits = sum(1 for g in query.groups if any(alt in piece.lower() for alt in g.alternatives))
+        hits = sum(1 for g in query.groups if any(alt in piece.lower() for alt in g.alternatives + g.related))
         keep.append(hits > 0)
     if not any(keep):
         return text
@@ -93,6 +93,12 @@ def _focus(text: str, query: Query) -> str:
             keep[i] = True
     chosen = "".join(p for p, k in zip(pieces, keep) if k).rstrip(",;")
     return chosen if chosen.endswith(("。", "!", "?")) else chosen + "。"
+
+
+def _gist(sentence: str) -> str:
+    clauses = [c for c in re.split(r"(?<=[,;])", sentence) if c]
+    keep = [c for i, c in enumerate(clauses) if i == 0 or re.search(r"[“\d]", c)]
+    return "".join(keep).rstrip(",;") + ("" if keep[-1].endswith("。") else "。")
 
 
 class Answerer:
@@ -139,7 +145,7 @@ class Answerer:
         if query.explicit_year and query.explicit_year not in (r.year, r.review_year, r.plan_year):
             if not any(str(query.explicit_year) in p.text for p in self.kb.by_report[r.id]):
                 return f"报告只涉及{r.review_year}年和{r.plan_year}年"
-        if not query.groups and not query.define_term:
+        if not query.define_term and all(re.fullmatch(r"[\d.%]+", g.word) for g in query.groups):
             return "问题里没有可查的内容"
         return None
 
@@ -163,19 +169,63 @@ class Answerer:
         return Answer(answered=True, kind="glossary", answer=text, citation=f"摘自:{where}", sources=sources[:4],
                       terms=[note], passage_id=note.used_passage_id, **base)
 
+    def _heading_body(self, p: Passage) -> str | None:
+        """A lead phrase ('实施企业培育“三大行动”。') answers with what it heads: the sentences under it."""
+        heading = p.sentence_text.rstrip("。")
+        if heading not in (p.subtopic, p.topic):
+            return None
+        under = []
+        for x in self.kb.paragraphs[(p.report_id, p.paragraph)]:
+            same = x.subtopic == p.subtopic if heading == p.subtopic else not x.subtopic
+            if x.sentence > p.sentence and same and x.sentence_text not in under:
+                under.append(x.sentence_text)
+        if not under:
+            return None
+        body = "".join(under)
+        if len(heading) + len(body) + 8 > MAX_ANSWER_CHARS:
+            # Keep each sentence's opening and the clauses that name things (quoted, numbered).
+            body = "".join(_gist(s) for s in under)
+        return f"{heading}:{body}"
+
+    @staticmethod
+    def _figure_text(p: Passage, query: Query) -> str:
+        return _focus(p.text, query) if len(p.sentence_text) > 90 else p.sentence_text
+
+    @staticmethod
+    def _other_year(query: Query, best: Hit, rest: list[Hit]) -> Hit | None:
+        if query.year or query.wants_plan or query.wants_past:
+            return None
+        for other in rest[:3]:
+            if (other.passage.role in ("review", "plan") and other.passage.role != best.passage.role
+                    and other.coverage >= best.coverage * 0.8 and other.coverage >= MIN_COVERAGE
+                    and re.search(r"\d", other.passage.text)):
+                return other
+        return None
+
     def _passage_answer(self, query: Query, best: Hit, rest: list[Hit], base: dict) -> Answer:
         p = best.passage
         has_number = bool(re.search(r"\d", p.text))
+        label = f"{p.year}年" if p.role == "review" else f"{p.year}年计划" if p.role == "plan" else ""
         if query.wants_number and has_number and p.role in ("review", "plan"):
             kind = "figure"
-            body = _focus(p.text, query) if len(p.sentence_text) > 90 else p.sentence_text
-            label = f"{p.year}年" if p.role == "review" else f"{p.year}年目标"
-            text = f"{label}:{body}"
+            text = f"{label}:{self._figure_text(p, query)}"
+            other = self._other_year(query, best, rest)
+            if other:
+                # No year said and the report has the indicator for both: give both, each labelled.
+                o = other.passage
+                text += f"\n{o.year}年{'计划' if o.role == 'plan' else ''}:{self._figure_text(o, query)}"
         else:
             kind = "passage"
-            text = p.sentence_text if p.role != "meta" else p.text
-            if p.role in ("review", "plan") and p.year:
-                text = f"{p.year}年{'' if p.role == 'review' else '计划'}:{text}"
+            text = p.text if p.role == "meta" else self._heading_body(p) or p.sentence_text
+            if query.wants_list:
+                # '有哪些地方…': near-equal passages elsewhere name the other items of the list.
+                for other in rest[:3]:
+                    if (other.score >= best.score * 0.93 and other.coverage >= MIN_COVERAGE
+                            and other.passage.sentence_text not in text
+                            and len(text) + len(other.passage.sentence_text) <= MAX_ANSWER_CHARS - 12):
+                        text += other.passage.sentence_text
+            if label:
+                text = f"{label}:{text}"
         notes = [n for n in self.kb.glossary if n.report_id == p.report_id and any(f in p.sentence_text for f in n.forms)]
         sources = self._sources([best] + rest)[:4]
         return Answer(answered=True, kind=kind, answer=text, citation=f"摘自:{p.section}", sources=sources,

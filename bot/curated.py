@@ -31,7 +31,7 @@ def parse_aliases(text: str, name: str = ALIASES_FILE) -> list[Alias]:
         canonical, sep, rest = line.partition("=")
         if not sep or not canonical.strip():
             raise KnowledgeError(f"{name}, line {number}: expected '报告用语 = 说法, 说法', got {raw.strip()!r}")
-        canonical = normalize(canonical.strip())
+        canonical = normalize(canonical.strip()).lower()
         for alias in re.split(r"[,,、]", rest):
             alias = normalize(alias.strip()).lower()
             if alias and alias != canonical.lower():

@@ -12,6 +12,7 @@ import os
 import re
 import tempfile
 import time
+import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -192,6 +193,8 @@ def _write(db: sqlite_utils.Database, reports, sources, aliases, vocab, tokenize
         db["index_info"].insert_all([
             {"key": "schema_version", "value": str(SCHEMA_VERSION)},
             {"key": "built_at", "value": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
+            # Buttons carry it, so a button pressed after a reindex is recognised as stale.
+            {"key": "build_id", "value": uuid.uuid4().hex[:8]},
         ], pk="key")
     db["passages"].enable_fts(["tokens"], tokenize="unicode61")
     db["glossary"].enable_fts(["tokens"], tokenize="unicode61")

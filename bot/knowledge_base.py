@@ -7,6 +7,7 @@ FTS5 query, and a KnowledgeBase can be swapped for a new one atomically after a 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from dataclasses import dataclass, field
@@ -49,7 +50,8 @@ class GlossaryNote:
 
     @property
     def name(self) -> str:
-        return self.forms[-1] if len(self.forms) > 1 and len(self.forms[-1]) >= 2 else self.forms[0]
+        """A short name for buttons: the whole term when short ('四上企业'), else its quoted core."""
+        return self.forms[0] if len(self.forms[0]) <= 10 or len(self.forms) == 1 else self.forms[1]
 
 
 @dataclass
@@ -78,6 +80,7 @@ class KnowledgeBase:
     aliases: list[tuple[str, str]]  # (alias, canonical), longest alias first
     tokenizer: Tokenizer
     conn: sqlite3.Connection
+    generation: str = "0"  # the build id: buttons made from another build are stale
     lock: threading.Lock = field(default_factory=threading.Lock)
     by_report: dict[str, list[Passage]] = field(default_factory=dict)
     paragraphs: dict[tuple[str, int], list[Passage]] = field(default_factory=dict)
@@ -113,9 +116,20 @@ def open_index(path: Path | str) -> KnowledgeBase:
         info = dict(conn.execute("select key, value from index_info").fetchall())
         if int(info.get("schema_version", 0)) != SCHEMA_VERSION:
             raise IndexInvalid(f"{path}: index schema {info.get('schema_version')} is not {SCHEMA_VERSION} — rebuild it with `reportbot index`")
-        return _load(path, conn)
+        kb = _load(path, conn)
+        kb.generation = info.get("build_id", "0")
+        return kb
     except sqlite3.DatabaseError as err:
         raise IndexInvalid(f"{path}: not a readable report index ({err}) — rebuild it with `reportbot index`") from err
+
+
+def match_form(text: str) -> str:
+    """The form questions and passages are compared in: lower-case, without quotation marks
+    (people write “四上”企业, 四上企业 and "四上"企业 alike)."""
+    return _QUOTES.sub("", text.lower())
+
+
+_QUOTES = re.compile(r"[“”‘’\"'「」『』《》]")
 
 
 def _load(path: Path, conn: sqlite3.Connection) -> KnowledgeBase:
@@ -125,8 +139,8 @@ def _load(path: Path, conn: sqlite3.Connection) -> KnowledgeBase:
     passages = {}
     for row in conn.execute(f"select {', '.join(passage_fields)} from passages order by id"):
         p = Passage(**dict(row))
-        p.norm = normalize(p.text).lower()
-        p.context = normalize(" ".join(x for x in (p.topic, p.subtopic) if x)).lower()
+        p.norm = match_form(normalize(p.text))
+        p.context = match_form(normalize(" ".join(x for x in (p.topic, p.subtopic) if x)))
         passages[p.id] = p
     glossary = [
         GlossaryNote(r["report_id"], r["number"], r["term"], json.loads(r["forms"]), r["definition"],

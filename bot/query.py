@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from bot.knowledge_base import KnowledgeBase, ReportInfo
+from bot.knowledge_base import KnowledgeBase, ReportInfo, match_form
 from bot.normalize import is_traditional, normalize
 from bot.tokenizer import STOPWORDS
 
@@ -28,16 +28,17 @@ _DEFINE = [
                r"怎么理解|如何理解|的意思|的含义|含义|的定义|的解释|具体是什么|是哪些|是哪几个|有哪些内容)"),
     re.compile(r"^(?:what does|what is|what's|meaning of|define|explain)\s+(?P<t>.+?)(?:\s+mean|\s+means)?[\s??]*$", re.I),
 ]
-_QUANTITY = re.compile(r"多少|几|百分之|比重|比例|增长|增速|增幅|下降|率|总额|总量|规模|金额|数量|how many|how much|多大|多高|多长|多远|排名|第几")
+_QUANTITY = re.compile(r"多少|(?<!哪)几|目标|水平|多快|百分之|比重|比例|增长|增速|增幅|下降|率|总额|总量|规模|金额|数量|how many|how much|多大|多高|多长|多远|排名|第几")
 _LIST = re.compile(r"哪些|哪几|哪个|哪三|哪两|哪四|哪五|哪六|分别是|包括|包含|有什么|是什么|什么|名单|列举|哪家|哪里|哪儿|谁")
 
 
 @dataclass
 class TermGroup:
-    """One content word of the question with the words that count as saying it (its aliases)."""
+    """One content word of the question with the words that count as saying it: the report's
+    own word(s) for it (full credit) and the other aliases of that word (a little less)."""
     word: str
     alternatives: list[str]
-    weight: float = 1.0
+    related: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -97,6 +98,20 @@ def _known_terms(kb: KnowledgeBase) -> list[str]:
     return terms
 
 
+def _plausible_typo(window: str, term: str) -> bool:
+    """One character differs. In a short term it must sound the same (财圆/财园, 工成/工程):
+    a different-sounding character there is more often another word ('四个中' is not '四个一')."""
+    diffs = [(a, b) for a, b in zip(window, term) if a != b]
+    if len(diffs) != 1:
+        return False
+    if len(term) >= 5:
+        return True
+    from pypinyin import lazy_pinyin  # only when a candidate exists: the import costs ~0.2 s
+
+    a, b = diffs[0]
+    return lazy_pinyin(a) == lazy_pinyin(b)
+
+
 def correct_typos(kb: KnowledgeBase, text: str) -> tuple[str, list[tuple[str, str]]]:
     """Replace a run of 3-8 Han characters that is one character away from a term of the report
     ('财圆信贷通' -> '财园信贷通', '胡子工成' -> '胡子工程') and is not itself in the report."""
@@ -115,7 +130,7 @@ def correct_typos(kb: KnowledgeBase, text: str) -> tuple[str, list[tuple[str, st
                     continue
                 same_length = [t for t in terms if len(t) == size and t[0] in window or len(t) == size and t[-1] in window]
                 hit = process.extractOne(window, same_length, scorer=Levenshtein.distance, score_cutoff=1) if same_length else None
-                if hit and sum(a != b for a, b in zip(window, hit[0])) == 1:
+                if hit and _plausible_typo(window, hit[0]):
                     fixes.append((window, hit[0]))
                     i += size - 1
                     break
@@ -134,6 +149,17 @@ def _define_term(text: str) -> str | None:
             if 1 <= len(term) <= 20:
                 return term
     return None
+
+
+def _siblings(kb: KnowledgeBase) -> dict[str, list[str]]:
+    """{canonical: [its aliases]}: a report word is also found under the other names it goes by."""
+    table = getattr(kb, "_siblings", None)
+    if table is None:
+        table = {}
+        for alias, canonical in kb.aliases:
+            table.setdefault(canonical, []).append(alias)
+        kb._siblings = table  # type: ignore[attr-defined]
+    return table
 
 
 def _alias_table(kb: KnowledgeBase) -> list[tuple[str, str]]:
@@ -173,7 +199,7 @@ def _apply_aliases(kb: KnowledgeBase, text: str) -> tuple[str, dict[str, list[st
 
 
 def understand(kb: KnowledgeBase, raw: str) -> Query:
-    text = normalize(raw).lower()
+    text = match_form(normalize(raw))
     report = pick_report(kb, text)
     q = Query(raw=raw, text=text, traditional=is_traditional(raw), report=report)
     if not text or GREETING.match(text):
@@ -200,7 +226,8 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
         stripped = stripped.replace(name, " ")
     stripped = _YEAR.sub(" ", stripped)
     rewritten, aliases = _apply_aliases(kb, stripped)
-    q.foreign_places = [w for w in kb.tokenizer.words(stripped) if kb.tokenizer.is_place(w) and len(w) >= 2]
+    q.foreign_places = [w for w in kb.tokenizer.words(stripped)
+                        if kb.tokenizer.is_place(w) and len(w) >= 2 and w not in _GENERIC_PLACES]
     q.groups = _groups(kb, stripped, aliases)
     return q
 
@@ -208,26 +235,55 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
 ENGLISH_STOPWORDS = frozenset(
     "a an the of is are was were be been what which who whom whose does do did mean means meaning how many much "
     "in on at for to and or by with from about this that it its 's please tell me xihu district nanchang".split())
-_TIME_WORDS = re.compile(r"^(去年|今年|明年|前年|上年|本年|全年|年内|过去一年|一年|当年|目前|现在|已经|已|共|总共|一共|全|同比|为|了|要|会)$")
+# Words that say when or how much is asked, already read into year / wants_plan / wants_number.
+_TIME_WORDS = re.compile(r"^(去年|今年|明年|前年|上年|本年|全年|年内|过去一年|一年|当年|目前|现在|已经|已|共|总共|一共|全|同比|为|了|要|会|"
+                         r"计划|目标|力争|打算|预期|预计|将|将要|准备|争取|"
+                         r"(几|多少|多)[个家处人件场次条辆台所栋户亩元项座名起批种]?|百分之几|第几)$")
+# Words jieba tags as places that name no particular place.
+_GENERIC_PLACES = frozenset("城市 全国 全省 全市 地方 国家 中国 社区 街道 中心 城区 省内 市内 区域 区内 本地 当地 农村 乡镇 城乡 省市 市区 县区 各地 沿江 周边 内地 海外 国外 国内".split())
 
 
 def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]]) -> list[TermGroup]:
     """Content words with their alternatives; an alias's words are one group with its canonical forms."""
     groups: list[TermGroup] = []
     rest = text
+    siblings = _siblings(kb)
     for alias, canonicals in sorted(aliases.items(), key=lambda a: -len(a[0])):
         if alias in rest:
             rest = rest.replace(alias, " ")
-            groups.append(TermGroup(alias, list(dict.fromkeys([alias, *canonicals]))))
-    for word in kb.tokenizer.words(rest):
+            own = list(dict.fromkeys(canonicals))
+            related = [w for c in own for w in siblings.get(c, []) if w not in own]
+            if alias not in own and alias not in related:
+                related.insert(0, alias)
+            groups.append(TermGroup(alias, own, related))
+    for word in _recut(kb, kb.tokenizer.words(rest)):
         word = word.strip()
         if (not word or word in STOPWORDS or _TIME_WORDS.match(word) or re.fullmatch(r"[\W_]+", word)
-                or word in ("west lake", "xihu") or kb.tokenizer.is_place(word) and word not in "".join(g.word for g in groups)):
+                or (kb.tokenizer.is_place(word) and word not in _GENERIC_PLACES)):
             continue
         if word in ENGLISH_STOPWORDS:
             continue
         groups.append(TermGroup(word, [word]))
     return groups
+
+
+_LEADING_FUNCTION_CHARS = "要会将把被给让在是有也都就还和与跟去来"
+_TRAILING_FUNCTION_CHARS = "了的着过吗呢吧啊呀么"
+
+
+def _recut(kb: KnowledgeBase, words: list[str]) -> list[str]:
+    """A two-character word the report never uses that starts or ends with a function character
+    is usually jieba joining two words ('要冲国家' -> 要冲/国家): keep only the content character."""
+    corpus = getattr(kb, "_corpus", "")
+    out = []
+    for w in words:
+        if len(w) == 2 and w not in corpus:
+            if w[0] in _LEADING_FUNCTION_CHARS:
+                w = w[1]
+            elif w[1] in _TRAILING_FUNCTION_CHARS:
+                w = w[0]
+        out.append(w)
+    return out
 
 
 def idf(kb: KnowledgeBase, report_id: str, alternatives: list[str]) -> float:

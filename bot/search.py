@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage
-from bot.query import Query, idf
+from bot.query import Query, TermGroup, idf
 
 _HAS_NUMBER = re.compile(r"\d")
 
@@ -27,17 +27,21 @@ class Hit:
 
 
 def _fts_match(query: Query) -> str:
-    words = {alt for g in query.groups for alt in g.alternatives if len(alt) >= 2}
+    words = {alt for g in query.groups for alt in g.alternatives + g.related if len(alt) >= 2}
     return " OR ".join('"' + w.replace('"', '""') + '"' for w in sorted(words))
 
 
-def _group_match(alternatives: list[str], p: Passage) -> float:
-    """1 if the passage says the word (or an alias), 0.5 if only its section title does, partial for near-misses."""
-    if any(alt in p.norm for alt in alternatives):
+def _group_match(group: TermGroup, p: Passage) -> float:
+    """1 if the passage says the word in the report's own terms, a little less in the user's
+    word (the report's '地区生产总值' beats a literal 'GDP' inside '人均GDP'), 0.5 if only its
+    section title says it, partial for near-misses."""
+    if any(alt in p.norm for alt in group.alternatives):
         return 1.0
-    if any(alt in p.context for alt in alternatives):
+    if any(alt in p.norm for alt in group.related if len(alt) >= 2 or not alt.isascii()):
+        return 0.85
+    if any(alt in p.context for alt in group.alternatives):
         return 0.5
-    best = max((fuzz.partial_ratio(alt, p.norm) for alt in alternatives if len(alt) >= 3), default=0)
+    best = max((fuzz.partial_ratio(alt, p.norm) for alt in group.alternatives if len(alt) >= 3), default=0)
     return 0.6 if best >= 80 else 0.0
 
 
@@ -45,7 +49,7 @@ def rank(kb: KnowledgeBase, query: Query, limit: int = 8) -> list[Hit]:
     report_id = query.report.id
     weights = []
     for g in query.groups:
-        w = idf(kb, report_id, g.alternatives)
+        w = idf(kb, report_id, g.alternatives + g.related)
         if len(g.word) == 1:
             w *= 0.4  # one character says little: '树', '钱'
         weights.append(w)
@@ -56,7 +60,7 @@ def rank(kb: KnowledgeBase, query: Query, limit: int = 8) -> list[Hit]:
     top_prior = max(prior.values(), default=1.0) or 1.0
     hits = []
     for p in kb.by_report[report_id]:
-        coverage = sum(w * _group_match(g.alternatives, p) for g, w in zip(query.groups, weights)) / total
+        coverage = sum(w * _group_match(g, p) for g, w in zip(query.groups, weights)) / total
         if coverage <= 0:
             continue
         score = coverage + 0.08 * prior.get(p.id, 0.0) / top_prior + _fit(query, p)
@@ -74,6 +78,8 @@ def _fit(query: Query, p: Passage) -> float:
         bonus += 0.06
     elif query.wants_plan and p.role == "review":
         bonus -= 0.04
+    elif not query.wants_plan and p.role == "review":
+        bonus += 0.02  # no year said: what was done is a fact, what is planned a promise
     if query.wants_number:
         bonus += 0.06 if _HAS_NUMBER.search(p.text) else -0.08
     if p.role in ("intro", "closing"):

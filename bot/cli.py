@@ -1,0 +1,182 @@
+"""The `reportbot` command: index, glossary, figures, ask, chat, run.
+
+Errors meant for a person (bot.errors) become one line on stderr and exit status 1; the
+commands never print a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bot.errors import ReportBotError
+
+
+def _settings():
+    from bot.config import from_env, load_dotenv_file
+
+    load_dotenv_file()
+    return from_env()
+
+
+def _db_arg(args, settings) -> Path:
+    return Path(args.db) if getattr(args, "db", None) else settings.index_path
+
+
+def ensure_index(knowledge: Path, db: Path, quiet: bool = False):
+    """Build the index when it is missing or older than knowledge/; return the loaded answerer."""
+    from bot.answer import Answerer
+    from bot.freshness import is_stale
+    from bot.indexer import build_index
+    from bot.knowledge_base import open_index
+
+    if knowledge.is_dir() and is_stale(knowledge, db):
+        result = build_index(knowledge, db)
+        if not quiet:
+            print(f"索引已更新:{_summary(result)}", file=sys.stderr)
+    return Answerer(open_index(db))
+
+
+def _summary(result) -> str:
+    return (f"{result.reports} 份报告, {result.passages} 段, {result.glossary} 条名词解释, "
+            f"{result.figures} 个数字, 用时 {result.seconds:.2f} 秒 → {result.path}")
+
+
+def cmd_index(args) -> int:
+    from bot.indexer import build_index
+
+    settings = _settings()
+    knowledge = Path(args.knowledge) if args.knowledge else settings.knowledge_dir
+    result = build_index(knowledge, _db_arg(args, settings))
+    print(_summary(result))
+    return 0
+
+
+def _open(args):
+    from bot.answer import Answerer
+    from bot.knowledge_base import open_index
+
+    settings = _settings()
+    db = _db_arg(args, settings)
+    if args.db:
+        return Answerer(open_index(db))
+    return ensure_index(settings.knowledge_dir, db)
+
+
+def cmd_glossary(args) -> int:
+    answerer = _open(args)
+    notes = answerer.glossary_notes()
+    if args.term:
+        note = answerer.lookup_note(args.term)
+        if note is None:
+            print(f"没有“{args.term}”这条名词解释。", file=sys.stderr)
+            return 1
+        notes = [note]
+    if args.json:
+        print(json.dumps([{"number": n.number, "term": n.name, "title": n.term, "forms": n.forms, "definition": n.definition,
+                           "used_in": n.used_section, "used_text": n.used_text, "report": n.report_id} for n in notes],
+                         ensure_ascii=False, indent=2))
+    else:
+        for n in notes:
+            print(f"{n.number}. {n.term}:{n.definition}")
+            if n.used_section:
+                print(f"   见于:{n.used_section}")
+    return 0
+
+
+def cmd_figures(args) -> int:
+    answerer = _open(args)
+    report = answerer.kb.newest.id
+    rows = [f for f in answerer.kb.figures if f["report_id"] == report and (args.year is None or f["year"] == args.year)]
+    if args.json:
+        keys = ("indicator", "value", "unit", "figure", "year", "kind", "measure", "qualifier", "growth", "rank", "section", "text")
+        print(json.dumps([{k: f[k] for k in keys} for f in rows], ensure_ascii=False, indent=2))
+    else:
+        for f in rows:
+            extra = ",".join(x for x in (f["growth"], f["rank"]) if x)
+            kind = "实际" if f["kind"] == "achieved" else "目标"
+            print(f"{f['year']} {kind}  {f['indicator'] or '—'}: {f['figure']}" + (f"({extra})" if extra else ""))
+    return 0
+
+
+def cmd_ask(args) -> int:
+    answerer = _open(args)
+    if args.json:
+        for line in sys.stdin:
+            question = line.rstrip("\n")
+            try:
+                payload = answerer.ask(question).to_json()
+            except Exception as err:  # noqa: BLE001 - one bad line must still give one object
+                payload = {"question": question, "answered": False, "kind": "none", "answer": "",
+                           "sources": [], "ms": 0.0, "error": f"{type(err).__name__}: {err}"}
+            print(json.dumps(payload, ensure_ascii=False), flush=True)
+        return 0
+    question = " ".join(args.question) if args.question else sys.stdin.read()
+    answer = answerer.ask(question.strip())
+    print(answer.answer)
+    if answer.answered and answer.citation:
+        print(answer.citation)
+    return 0 if answer.answered else 2
+
+
+def cmd_chat(args) -> int:
+    from bot.chat import run_chat
+
+    answerer = _open(args)
+    return run_chat(answerer, _settings())
+
+
+def cmd_run(args) -> int:
+    from bot.telegram_app import run_bot
+
+    return run_bot(_settings())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reportbot", description="Answers questions about Chinese government work reports, from the report itself.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="build the SQLite index from the knowledge folder")
+    p.add_argument("--knowledge", help="knowledge folder (default: $KNOWLEDGE_DIR or ./knowledge)")
+    p.add_argument("--db", help="index file (default: $INDEX_PATH or ./var/index.db)")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("glossary", help="list the report's notes, or show one")
+    p.add_argument("term", nargs="?")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_glossary)
+
+    p = sub.add_parser("figures", help="list every figure of the report")
+    p.add_argument("--year", type=int)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_figures)
+
+    p = sub.add_parser("ask", help="answer a question (or, with --json, one question a line from stdin)")
+    p.add_argument("question", nargs="*")
+    p.add_argument("--json", action="store_true", help="read questions from stdin, print one JSON object a line")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="chat in the terminal, exactly as the Telegram bot replies")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("run", help="run the Telegram bot (long polling, or a webhook with WEBHOOK_URL)")
+    p.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    try:
+        code = args.func(args)
+    except ReportBotError as err:
+        print(f"reportbot {args.command}: {err}", file=sys.stderr)
+        code = 1
+    except KeyboardInterrupt:
+        code = 130
+    sys.exit(code)
