@@ -221,6 +221,7 @@ class Answerer:
                 # '有哪些地方…': near-equal passages elsewhere name the other items of the list.
                 for other in rest[:3]:
                     if (other.score >= best.score * 0.93 and other.coverage >= MIN_COVERAGE
+                            and other.passage.role == p.role and other.passage.report_id == p.report_id
                             and other.passage.sentence_text not in text
                             and len(text) + len(other.passage.sentence_text) <= MAX_ANSWER_CHARS - 12):
                         text += other.passage.sentence_text

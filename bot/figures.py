@@ -50,7 +50,7 @@ def _indicator_before(clause: str, start: int) -> str:
     growth = _GROWTH.search(words)
     if growth:
         words = words[: growth.start()]
-    words = re.sub(r"(分别|均|为|是|到|至|达|提高到|增长到)+$", "", words)
+    words = re.sub(r"(分别|均|为|是|到|至|达|提高到|增长到|完成|实现|达到|突破|超过)+$", "", words)
     return words
 
 

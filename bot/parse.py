@@ -247,11 +247,15 @@ def link_notes(paragraphs: list[Paragraph], notes: list[Note]) -> list[NoteUse]:
     return uses
 
 
+# A number followed by a measure word counts something ('“口袋公园”1座'): it is not a marker.
+_UNIT_CHARS = "个家座条人处件项万亿元栋所台辆名户场次米株亩套盏起"
+
+
 def _marker_pattern(note: Note) -> re.Pattern:
     forms = sorted(note.forms, key=len, reverse=True)
     alternatives = "|".join(re.escape(f) for f in forms)
     # The form, its closing quote, up to 6 Han characters or quotes ('”目标', '”专项整治行动'),
     # then the note's number, not part of a longer number.
     return re.compile(
-        rf"(?P<form>(?:{alternatives}))”?(?P<tail>[\u4e00-\u9fff“”]{{0,6}}?)(?P<marker>(?<!\d){note.number})(?![\d.%])"
+        rf"(?P<form>(?:{alternatives}))”?(?P<tail>[\u4e00-\u9fff“”]{{0,6}}?)(?P<marker>(?<!\d){note.number})(?![\d.%{_UNIT_CHARS}])"
     )

@@ -85,17 +85,22 @@ def pick_report(kb: KnowledgeBase, text: str) -> ReportInfo:
     return max(pool, key=lambda r: (r.year, r.id))
 
 
-def _known_terms(kb: KnowledgeBase) -> list[str]:
-    terms = getattr(kb, "_typo_terms", None)
-    if terms is None:
+def _known_terms(kb: KnowledgeBase) -> dict[tuple[int, int, str], list[str]]:
+    """Terms a typo may be meant for, by (length, 0 or -1, first or last character): a word one
+    character away from a term shares its first or its last character with it."""
+    table = getattr(kb, "_typo_table", None)
+    if table is None:
         # Curated terms from 3 characters, other words of the report from 4: a three-character
         # word of everyday language is too often one character away from another real word.
         words = {w for w, tag in kb.tokenizer.tags.items() if (tag == "term" and len(w) >= 3) or 4 <= len(w) <= 8}
         words |= {f for note in kb.glossary for f in note.forms if 3 <= len(f) <= 8}
         corpus = " ".join(p.norm for p in kb.passages.values())
-        terms = sorted(w for w in words if w in corpus)
-        kb._typo_terms = terms  # type: ignore[attr-defined]
-    return terms
+        table = {}
+        for w in sorted(w for w in words if w in corpus):
+            table.setdefault((len(w), 0, w[0]), []).append(w)
+            table.setdefault((len(w), -1, w[-1]), []).append(w)
+        kb._typo_table = table  # type: ignore[attr-defined]
+    return table
 
 
 def _plausible_typo(window: str, term: str) -> bool:
@@ -112,32 +117,75 @@ def _plausible_typo(window: str, term: str) -> bool:
     return lazy_pinyin(a) == lazy_pinyin(b)
 
 
+_HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _corpus_neighbour(corpus: str, window: str) -> str | None:
+    """A phrase of the report one plausible character away from the window ('飘浮森林景观塔' ->
+    '漂浮森林景观塔'), found through an exact half: the typo is in the other half."""
+    half = len(window) // 2
+    for anchor, offset in ((window[:half], 0), (window[half:], half)):
+        start = corpus.find(anchor)
+        seen = 0
+        while start != -1 and seen < 50:
+            seen += 1
+            begin = start - offset
+            candidate = corpus[begin:begin + len(window)] if begin >= 0 else ""
+            if len(candidate) == len(window) and _HAN_ONLY.fullmatch(candidate) and _plausible_typo(window, candidate):
+                return candidate
+            start = corpus.find(anchor, start + 1)
+    return None
+
+
 def correct_typos(kb: KnowledgeBase, text: str) -> tuple[str, list[tuple[str, str]]]:
-    """Replace a run of 3-8 Han characters that is one character away from a term of the report
-    ('财圆信贷通' -> '财园信贷通', '胡子工成' -> '胡子工程') and is not itself in the report."""
-    corpus_has = getattr(kb, "_corpus", None)
-    if corpus_has is None:
-        corpus_has = kb._corpus = " ".join(p.norm for p in kb.passages.values()) + " ".join(  # type: ignore[attr-defined]
+    """Replace a run of 3-8 Han characters that is one plausible character away from a term or
+    phrase of the report ('财圆信贷通' -> '财园信贷通', '飘浮森林' -> '漂浮森林'). The wrong character
+    must sit in a word of the question that the report never uses: '西湖区地区' is not a typo of
+    '西湖区低效', because '地区' is the report's own word."""
+    corpus = getattr(kb, "_corpus", None)
+    if corpus is None:
+        corpus = kb._corpus = " ".join(p.norm for p in kb.passages.values()) + " ".join(  # type: ignore[attr-defined]
             n.term + n.definition for n in kb.glossary)
     terms = _known_terms(kb)
     fixes = []
-    for run in re.findall(r"[\u4e00-\u9fff]{3,}", text):
+    for m in re.finditer(r"[\u4e00-\u9fff]{3,}", text):
+        run = m.group(0)
+        suspect = _unknown_positions(kb, corpus, run)
+        if not suspect:
+            continue
         i = 0
         while i < len(run):
             for size in range(min(8, len(run) - i), 2, -1):
                 window = run[i:i + size]
-                if window in corpus_has:
+                if window in corpus or not any(i <= k < i + size for k in suspect):
                     continue
-                same_length = [t for t in terms if len(t) == size and t[0] in window or len(t) == size and t[-1] in window]
-                hit = process.extractOne(window, same_length, scorer=Levenshtein.distance, score_cutoff=1) if same_length else None
-                if hit and _plausible_typo(window, hit[0]):
-                    fixes.append((window, hit[0]))
+                right = _term_neighbour(terms, window)
+                if right is None and size >= 4:
+                    right = _corpus_neighbour(corpus, window)
+                if right and all(i + k in suspect for k, (a, b) in enumerate(zip(window, right)) if a != b):
+                    fixes.append((window, right))
                     i += size - 1
                     break
             i += 1
     for wrong, right in fixes:
         text = text.replace(wrong, right)
     return text, fixes
+
+
+def _unknown_positions(kb: KnowledgeBase, corpus: str, run: str) -> set[int]:
+    """Positions of the run inside words the report never uses (where a typo can hide)."""
+    positions, at = set(), 0
+    for word in kb.tokenizer.words(run):
+        if word not in corpus:
+            positions.update(range(at, at + len(word)))
+        at += len(word)
+    return positions
+
+
+def _term_neighbour(terms: dict, window: str) -> str | None:
+    same_length = terms.get((len(window), 0, window[0]), []) + terms.get((len(window), -1, window[-1]), [])
+    hit = process.extractOne(window, same_length, scorer=Levenshtein.distance, score_cutoff=1) if same_length else None
+    return hit[0] if hit and _plausible_typo(window, hit[0]) else None
 
 
 def _define_term(text: str) -> str | None:
@@ -226,8 +274,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
         stripped = stripped.replace(name, " ")
     stripped = _YEAR.sub(" ", stripped)
     rewritten, aliases = _apply_aliases(kb, stripped)
-    q.foreign_places = [w for w in kb.tokenizer.words(stripped)
-                        if kb.tokenizer.is_place(w) and len(w) >= 2 and w not in _GENERIC_PLACES]
+    q.foreign_places = [w for w in kb.tokenizer.words(stripped) if _is_foreign_place(kb, w)]
     q.groups = _groups(kb, stripped, aliases)
     return q
 
@@ -240,7 +287,16 @@ _TIME_WORDS = re.compile(r"^(去年|今年|明年|前年|上年|本年|全年|�
                          r"计划|目标|力争|打算|预期|预计|将|将要|准备|争取|"
                          r"(几|多少|多)[个家处人件场次条辆台所栋户亩元项座名起批种]?|百分之几|第几)$")
 # Words jieba tags as places that name no particular place.
-_GENERIC_PLACES = frozenset("城市 全国 全省 全市 地方 国家 中国 社区 街道 中心 城区 省内 市内 区域 区内 本地 当地 农村 乡镇 城乡 省市 市区 县区 各地 沿江 周边 内地 海外 国外 国内".split())
+_GENERIC_PLACES = frozenset("城市 全国 全省 全市 地方 国家 中国 社区 街道 中心 城区 省内 市内 区域 区内 本地 当地 农村 乡镇 城乡 省市 市区 县区 "
+                            "各地 沿江 周边 内地 海外 国外 国内 大街 街上 街头 马路 路边 路口 附近 市中心 城里 乡下 郊区 小区 景区 公园".split())
+
+
+def _is_foreign_place(kb: KnowledgeBase, word: str) -> bool:
+    """A named place: jieba tags it a place and it is a 省/市/县/区 name or a well-known one
+    (北京, 杭州); words like 城市 or 大街 name no place in particular."""
+    if len(word) < 2 or word in _GENERIC_PLACES or not kb.tokenizer.is_place(word):
+        return False
+    return word[-1] in "省市县区州" or kb.tokenizer.freq(word) >= 500
 
 
 def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]]) -> list[TermGroup]:
@@ -259,7 +315,7 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]]) -> list
     for word in _recut(kb, kb.tokenizer.words(rest)):
         word = word.strip()
         if (not word or word in STOPWORDS or _TIME_WORDS.match(word) or re.fullmatch(r"[\W_]+", word)
-                or (kb.tokenizer.is_place(word) and word not in _GENERIC_PLACES)):
+                or _is_foreign_place(kb, word)):
             continue
         if word in ENGLISH_STOPWORDS:
             continue
@@ -267,7 +323,7 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]]) -> list
     return groups
 
 
-_LEADING_FUNCTION_CHARS = "要会将把被给让在是有也都就还和与跟去来"
+_LEADING_FUNCTION_CHARS = "要会将把被给让在是有也都就还和与跟去来上"
 _TRAILING_FUNCTION_CHARS = "了的着过吗呢吧啊呀么"
 
 
@@ -288,9 +344,13 @@ def _recut(kb: KnowledgeBase, words: list[str]) -> list[str]:
 
 def idf(kb: KnowledgeBase, report_id: str, alternatives: list[str]) -> float:
     """Inverse document frequency of the rarest way of saying the term, counted by substring."""
+    memo = kb.__dict__.setdefault("_df", {})
     passages = kb.by_report[report_id]
-    n = len(passages)
-    df = min((sum(1 for p in passages if alt in p.norm) for alt in alternatives), default=0)
-    if df == 0:
-        df = min((sum(1 for p in passages if alt in p.norm) for alt in alternatives if alt), default=0)
-    return math.log((n + 1) / (df + 0.5)) + 0.5
+    dfs = []
+    for alt in alternatives:
+        key = (report_id, alt)
+        if key not in memo:
+            memo[key] = sum(1 for p in passages if alt in p.norm)
+        dfs.append(memo[key])
+    df = min(dfs, default=0)
+    return math.log((len(passages) + 1) / (df + 0.5)) + 0.5

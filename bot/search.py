@@ -31,21 +31,42 @@ def _fts_match(query: Query) -> str:
     return " OR ".join('"' + w.replace('"', '""') + '"' for w in sorted(words))
 
 
-def _group_match(group: TermGroup, p: Passage) -> float:
-    """1 if the passage says the word in the report's own terms, a little less in the user's
-    word (the report's '地区生产总值' beats a literal 'GDP' inside '人均GDP'), 0.5 if only its
-    section title says it, partial for near-misses."""
-    if any(alt in p.norm for alt in group.alternatives):
-        return 1.0
-    if any(alt in p.norm for alt in group.related if len(alt) >= 2 or not alt.isascii()):
-        return 0.85
-    if any(alt in p.context for alt in group.alternatives):
-        return 0.5
+def _containing(kb: KnowledgeBase, report_id: str, word: str, where: str = "norm") -> frozenset[int]:
+    """Ids of the report's passages whose text (or section title) contains the word; memoised,
+    since the passages never change while a KnowledgeBase lives."""
+    memo = kb.__dict__.setdefault("_containing", {})
+    key = (report_id, word, where)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = frozenset(p.id for p in kb.by_report[report_id] if word in getattr(p, where))
+    return found
+
+
+def _exact_credit(kb: KnowledgeBase, report_id: str, group: TermGroup) -> dict[int, float]:
+    """{passage id: credit} for one question word: 1 where the passage says it in the report's
+    own terms, a little less in another name for it (the report's '地区生产总值' beats a literal
+    'GDP' inside '人均GDP'), 0.5 where only the section title says it."""
+    credit: dict[int, float] = {}
+    for alt in group.alternatives:
+        for pid in _containing(kb, report_id, alt, "context"):
+            credit[pid] = 0.5
+    for alt in group.related:
+        if len(alt) >= 2 or not alt.isascii():
+            for pid in _containing(kb, report_id, alt):
+                credit[pid] = max(credit.get(pid, 0), 0.85)
+    for alt in group.alternatives:
+        for pid in _containing(kb, report_id, alt):
+            credit[pid] = 1.0
+    return credit
+
+
+def _fuzzy_credit(group: TermGroup, p: Passage) -> float:
+    """Near-misses the typo corrector left: a long word found with one or two characters off."""
     best = max((fuzz.partial_ratio(alt, p.norm) for alt in group.alternatives if len(alt) >= 3), default=0)
     return 0.6 if best >= 80 else 0.0
 
 
-def rank(kb: KnowledgeBase, query: Query, limit: int = 8) -> list[Hit]:
+def rank(kb: KnowledgeBase, query: Query, limit: int = 8, rerank: int = 40) -> list[Hit]:
     report_id = query.report.id
     weights = []
     for g in query.groups:
@@ -56,15 +77,27 @@ def rank(kb: KnowledgeBase, query: Query, limit: int = 8) -> list[Hit]:
     total = sum(weights)
     if not total:
         return []
+    credits = [_exact_credit(kb, report_id, g) for g in query.groups]
+    covered: dict[int, float] = {}
+    for credit, w in zip(credits, weights):
+        for pid, c in credit.items():
+            covered[pid] = covered.get(pid, 0.0) + w * c
     prior = dict(kb.fts(_fts_match(query), report_id))
     top_prior = max(prior.values(), default=1.0) or 1.0
+    # Candidates: the FTS5 hits and the best exact covers; rapidfuzz then re-ranks them,
+    # crediting the words they miss only by a character or two.
+    candidates = sorted(set(covered) | set(prior), key=lambda pid: -covered.get(pid, 0.0))[:rerank]
     hits = []
-    for p in kb.by_report[report_id]:
-        coverage = sum(w * _group_match(g, p) for g, w in zip(query.groups, weights)) / total
+    for pid in candidates:
+        p = kb.passages[pid]
+        cover = covered.get(pid, 0.0)
+        for g, credit, w in zip(query.groups, credits, weights):
+            if pid not in credit and len(g.word) >= 3:
+                cover += w * _fuzzy_credit(g, p)
+        coverage = cover / total
         if coverage <= 0:
             continue
-        score = coverage + 0.08 * prior.get(p.id, 0.0) / top_prior + _fit(query, p)
-        hits.append(Hit(p, score, coverage))
+        hits.append(Hit(p, coverage + 0.08 * prior.get(pid, 0.0) / top_prior + _fit(query, p), coverage))
     hits.sort(key=lambda h: (-h.score, h.passage.id))
     return hits[:limit]
 
@@ -89,7 +122,17 @@ def _fit(query: Query, p: Passage) -> float:
 
 def match_glossary(kb: KnowledgeBase, query: Query) -> tuple[GlossaryNote | None, float]:
     """The note the question names (its term as written, or within a typo), and how sure (0..1)."""
-    notes = [n for n in kb.glossary if n.report_id == query.report.id] or kb.glossary
+    own = [n for n in kb.glossary if n.report_id == query.report.id]
+    best, best_score = _best_note(own, query)
+    if best_score < 0.8:
+        # A term explained only in another report ('口袋公园' in last year's): look there too.
+        other, other_score = _best_note([n for n in kb.glossary if n.report_id != query.report.id], query)
+        if other_score > best_score:
+            best, best_score = other, other_score
+    return best, best_score
+
+
+def _best_note(notes: list[GlossaryNote], query: Query) -> tuple[GlossaryNote | None, float]:
     best, best_score = None, 0.0
     for note in notes:
         for form in note.forms:

@@ -73,14 +73,19 @@ class Tokenizer:
         # bundled dictionary entirely.
         self._jieba.FREQ, self._jieba.total, self._jieba.initialized = freq, max(total, 1), True
         self.tags = {word: tag for word, (_count, tag) in vocab.items() if tag}
+        self._freq = {word: count for word, (count, _tag) in vocab.items()}
 
     def cut(self, text: str) -> list[str]:
         """Words for matching: search-mode cuts (long words and their parts), no spaces or punctuation."""
         return [w for w in self._jieba.cut_for_search(text) if _HAN_RUN.fullmatch(w) or w.isalnum()]
 
     def words(self, text: str) -> list[str]:
-        """Plain cut: the words a reader would see."""
-        return [w for w in self._jieba.cut(text) if w.strip()]
+        """Plain cut without jieba's guessing of unknown words (HMM): in a short question a guessed
+        word ('塔建' from '景观塔建在') is more often two words run together than a new term."""
+        return [w for w in self._jieba.cut(text, HMM=False) if w.strip()]
+
+    def freq(self, word: str) -> int:
+        return self._freq.get(word, 0)
 
     def is_place(self, word: str) -> bool:
         return self.tags.get(word) == "ns"

@@ -1,0 +1,55 @@
+"""Shared fixtures: the real report, a real index built once per test session, an answerer."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE = ROOT / "knowledge"
+FIXTURES = Path(__file__).parent / "fixtures"
+DATA = Path(__file__).parent / "data"
+REPORT_FILE = KNOWLEDGE / "2022-nanchang-xihu-government-work-report.txt"
+SECOND_REPORT = FIXTURES / "2021-test-qingshan-government-work-report.txt"
+
+
+@pytest.fixture(scope="session")
+def report():
+    from bot.parse import parse_report
+    from bot.textio import read_text
+
+    text, _encoding, _digest = read_text(REPORT_FILE)
+    return parse_report(text, REPORT_FILE.stem, REPORT_FILE.name)
+
+
+@pytest.fixture(scope="session")
+def index_path(tmp_path_factory) -> Path:
+    from bot.indexer import build_index
+
+    path = tmp_path_factory.mktemp("index") / "index.db"
+    build_index(KNOWLEDGE, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def answerer(index_path):
+    from bot.answer import Answerer
+    from bot.knowledge_base import open_index
+
+    return Answerer(open_index(index_path))
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path) -> Path:
+    """A writable copy of knowledge/ for tests that break or extend it."""
+    folder = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, folder)
+    return folder
+
+
+def load_questions(name: str) -> list[dict]:
+    with open(DATA / name, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]

@@ -1,0 +1,132 @@
+import json
+import shutil
+import sqlite3
+
+import pytest
+
+from bot.cli import main
+from bot.errors import KnowledgeError, NotAReportError
+from bot.freshness import is_stale
+from bot.indexer import build_index
+from bot.knowledge_base import open_index
+from tests.conftest import SECOND_REPORT
+
+
+def test_index_has_the_tables_a_sqlite_browser_can_open(index_path):
+    conn = sqlite3.connect(index_path)
+    tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
+    assert {"reports", "sections", "passages", "glossary", "figures", "aliases", "passages_fts", "sources"} <= tables
+    assert conn.execute("select count(*) from glossary").fetchone()[0] == 14
+    # FTS5 over jieba-segmented text: the report's own term is one token.
+    hits = conn.execute("select rowid from passages_fts where passages_fts match '胡子工程'").fetchall()
+    assert hits
+    assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+
+
+def test_every_passage_knows_its_section_path(index_path):
+    conn = sqlite3.connect(index_path)
+    section = conn.execute("select section from passages where text like '实现地区生产总值670.68亿元%'").fetchone()[0]
+    assert section == "2021年工作回顾 › (一)稳增长扩总量 › 经济指标提速进位首位度提升"
+
+
+def test_glossary_rows_link_to_the_passage_that_uses_them(index_path):
+    conn = sqlite3.connect(index_path)
+    rows = conn.execute("select number, used_passage_id, used_text, used_form from glossary order by number").fetchall()
+    assert len(rows) == 14
+    for number, passage_id, used_text, form in rows:
+        assert passage_id is not None, number
+        assert form in used_text
+
+
+def test_a_second_report_in_gb18030_is_indexed_beside_the_first(knowledge_copy, tmp_path):
+    shutil.copy(SECOND_REPORT, knowledge_copy)
+    result = build_index(knowledge_copy, tmp_path / "two.db")
+    assert result.reports == 2
+    kb = open_index(tmp_path / "two.db")
+    second = next(r for r in kb.reports.values() if r.district == "青山区")
+    assert (second.year, second.review_year, second.plan_year, second.city) == (2021, 2020, 2021, "测试市")
+    assert {n.report_id for n in kb.glossary} == {second.id, kb.newest.id}
+    assert kb.newest.district == "西湖区"
+    conn = sqlite3.connect(tmp_path / "two.db")
+    assert conn.execute("select encoding from reports where id = ?", (second.id,)).fetchone()[0] == "gb18030"
+    # The note's marker glued to '口袋公园' is found; the genuine '“口袋公园”1座' is a count, not a marker.
+    texts = "".join(p.text for p in kb.by_report[second.id])
+    assert "新建口袋公园1座" in texts.replace("“", "").replace("”", "")
+    assert "推进“口袋公园”建设" in texts
+
+
+def _snapshot(path):
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("breakage, message", [
+    (lambda k: (k / "broken.txt").write_bytes(b""), "broken.txt: the file is empty"),
+    (lambda k: (k / "broken.txt").write_bytes(bytes(range(128, 256)) * 8), "broken.txt: cannot decode"),
+    (lambda k: (k / "broken.txt").write_text("一篇普通的文章。", encoding="utf-8"), "broken.txt: no title line"),
+    (lambda k: (k / "aliases.txt").write_text("没有等号的一行\n", encoding="utf-8"), "aliases.txt, line 1"),
+])
+def test_a_failed_build_names_the_file_and_leaves_the_good_index(knowledge_copy, tmp_path, breakage, message):
+    db = tmp_path / "index.db"
+    build_index(knowledge_copy, db)
+    before = _snapshot(db)
+    breakage(knowledge_copy)
+    with pytest.raises(KnowledgeError, match=message):
+        build_index(knowledge_copy, db)
+    assert _snapshot(db) == before
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_a_missing_knowledge_folder_is_named(tmp_path):
+    with pytest.raises(KnowledgeError, match="does not exist"):
+        build_index(tmp_path / "nope", tmp_path / "index.db")
+
+
+def test_stale_index_is_detected_from_source_hashes(knowledge_copy, tmp_path):
+    db = tmp_path / "index.db"
+    assert is_stale(knowledge_copy, db)
+    build_index(knowledge_copy, db)
+    assert not is_stale(knowledge_copy, db)
+    with open(knowledge_copy / "aliases.txt", "a", encoding="utf-8") as fh:
+        fh.write("\n低保 = 救济金\n")
+    assert is_stale(knowledge_copy, db)
+
+
+def run_cli(capsys, *argv):
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return exit_info.value.code, out, err
+
+
+def test_cli_index_then_glossary_json(capsys, knowledge_copy, tmp_path):
+    db = tmp_path / "cli.db"
+    code, out, _ = run_cli(capsys, "index", "--knowledge", str(knowledge_copy), "--db", str(db))
+    assert code == 0 and "14 条名词解释" in out
+    code, out, _ = run_cli(capsys, "glossary", "--json", "--db", str(db))
+    notes = json.loads(out)
+    assert code == 0 and len(notes) == 14
+    assert {"term", "definition"} <= set(notes[0])
+    code, out, _ = run_cli(capsys, "glossary", "胡子工成", "--db", str(db))
+    assert code == 0 and "进度缓慢" in out
+
+
+def test_cli_figures_json_filters_by_year(capsys, index_path):
+    code, out, _ = run_cli(capsys, "figures", "--year", "2022", "--json", "--db", str(index_path))
+    rows = json.loads(out)
+    assert code == 0 and rows
+    assert {"indicator", "value", "unit", "year", "kind", "text"} <= set(rows[0])
+    assert {r["year"] for r in rows} == {2022}
+
+
+def test_cli_index_failure_exits_nonzero_with_the_reason(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "index", "--knowledge", str(tmp_path / "missing"), "--db", str(tmp_path / "x.db"))
+    assert code == 1
+    assert "missing: the knowledge folder does not exist" in err
+    assert "Traceback" not in err
+
+
+def test_cli_reports_a_corrupt_index_plainly(capsys, tmp_path):
+    db = tmp_path / "bad.db"
+    db.write_bytes(b"not a database at all" * 100)
+    code, _, err = run_cli(capsys, "ask", "--db", str(db), "去年GDP多少")
+    assert code == 1 and "not a readable report index" in err

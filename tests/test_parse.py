@@ -1,0 +1,102 @@
+import re
+
+import pytest
+
+from bot.errors import NotAReportError
+from bot.parse import parse_report
+
+
+def test_metadata_is_read_from_the_page_and_the_opening(report):
+    m = report.meta
+    assert (m.title, m.city, m.district) == ("2022年南昌市西湖区人民政府工作报告", "南昌市", "西湖区")
+    assert (m.year, m.review_year, m.plan_year) == (2022, 2021, 2022)
+    assert (m.speaker, m.speaker_title) == ("陶亿国", "西湖区人民政府区长")
+    # The page splits the meeting line in two ('…人民代表大会' / '第二次会议上'): joined.
+    assert m.meeting == "西湖区第十七届人民代表大会第二次会议"
+    assert m.meeting_date == "2022-02-11"  # from the garbled '2022211日', by the tested rule
+    assert (m.published, m.publisher, m.index_no) == ("2022-02-16", "西湖区政府办公室", "A25010--2022-0033")
+
+
+def test_page_furniture_is_dropped(report):
+    text = "".join(p.text for p in report.paragraphs)
+    for furniture in ("分享到", "浏览量", "字体", "关联稿件", "手机扫码浏览", "索引号", "您现在所在的位置"):
+        assert furniture not in text
+
+
+# The published review has four chapters ((一)-(四)), the plan five ((一)-(五)).
+@pytest.mark.parametrize("part, role, count", [("2021年工作回顾", "review", 4), ("2022年工作任务", "plan", 5)])
+def test_each_part_has_its_chapters_in_order(report, part, role, count):
+    chapters = []
+    for p in report.paragraphs:
+        if p.part == part and p.chapter and p.chapter not in chapters:
+            chapters.append(p.chapter)
+    assert [c[:3] for c in chapters] == ["(一)", "(二)", "(三)", "(四)", "(五)"][:count]
+    assert all(p.role in (role, "closing") for p in report.paragraphs if p.part == part)
+
+
+def test_lead_phrases_open_topics(report):
+    topics = {p.topic for p in report.paragraphs}
+    assert {"经济指标提速进位首位度提升", "项目招引提质扩量", "坚持规划引导作用,强化产业布局"} <= topics
+    subtopics = {s for p in report.paragraphs for s in p.subtopics}
+    assert {"富裕度提质", "引的力度更大", "推的速度更快", "平台扩容升级"} <= subtopics
+
+
+def test_fourteen_notes_with_term_and_definition(report):
+    assert [n.number for n in report.notes] == list(range(1, 15))
+    first = report.notes[0]
+    assert first.forms == ["胡子工程"]
+    assert first.definition.startswith("是指进度缓慢")
+    assert "大承诺、大容缺、大模拟" in report.notes[7].forms
+
+
+def test_every_note_is_linked_to_the_sentence_that_cites_it(report):
+    uses = {u.number: u for u in report.note_uses}
+    assert sorted(uses) == list(range(1, 15))
+    for note in report.notes:
+        use = uses[note.number]
+        sentence = report.paragraphs[use.paragraph].sentences[use.sentence].text
+        assert use.form in sentence and use.form in note.forms
+
+
+@pytest.mark.parametrize("marker", ["“胡子工程”1", "行动2", "“双减”工作3", "建设工程4", "目标5", "“零基预算”6",
+                                    "“一枢纽四中心”7", "超简审批8", "走廊”9", "“四上”10", "平台11", "“双十佳”12",
+                                    "“十步法”13", "目标14"])
+def test_no_footnote_marker_is_left_in_passage_text(report, marker):
+    text = "".join(s.text for p in report.paragraphs for s in p.sentences)
+    assert marker not in text
+
+
+@pytest.mark.parametrize("genuine", ["遴选12 件", "“四上”企业(个体户)总量突破1800家", "全省第一", "10%", "“双十佳”企业和乡镇"])
+def test_genuine_numbers_beside_terms_are_untouched(report, genuine):
+    text = "".join(s.text for p in report.paragraphs for s in p.sentences)
+    assert genuine in text
+
+
+def test_sentences_are_cut_into_clauses_at_semicolons(report):
+    sentence = next(s for p in report.paragraphs for s in p.sentences if s.text.startswith("实现地区生产总值670.68亿元"))
+    assert sentence.clauses[0] == "实现地区生产总值670.68亿元,同比增长10%,总量全省县(市区)第四,增幅全市第二;"
+    assert len(sentence.clauses) == 6
+
+
+def test_the_expected_targets_list_is_one_paragraph(report):
+    paragraph = next(p for p in report.paragraphs if p.text.startswith("今年经济社会发展的主要预期目标是"))
+    assert len(paragraph.sentences[0].clauses) == 7  # the announcement with the first target, then six more
+
+
+def test_a_text_without_a_title_is_not_a_report():
+    with pytest.raises(NotAReportError, match="x.txt: no title line"):
+        parse_report("这是一篇普通的文章。\n没有标题。", "x", "x.txt")
+
+
+def test_a_title_without_review_or_plan_parts_is_not_a_report():
+    with pytest.raises(NotAReportError, match="no part like"):
+        parse_report("2022年某某区人民政府工作报告\n各位代表:\n今天天气很好。", "x", "x.txt")
+
+
+def test_garbled_spots_are_recorded_as_anomalies(report):
+    flagged = {a.original for a in report.anomalies if a.replacement is None}
+    repaired = {a.original: a.replacement for a in report.anomalies if a.replacement}
+    assert {"27日", "239291"} <= flagged
+    assert repaired["2022211日"] == "2022年2月11日"
+    assert repaired["51日"] == "5月1日"
+    assert not re.search(r"8\.6%8\.42%", "".join(p.text for p in report.paragraphs))
