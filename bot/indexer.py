@@ -77,11 +77,20 @@ def _passages(report: Report) -> list[dict]:
                     "clause": c_index, "text": clause, "sentence_text": sentence.text,
                     "section": section, "part": paragraph.part, "chapter": paragraph.chapter,
                     "topic": paragraph.topic, "subtopic": subtopic, "role": paragraph.role, "year": year,
+                    "note": None,
                 })
+    for note in report.notes:
+        # Notes are searched like passages, so '十步法分成几个阶段' finds note 13's definition.
+        rows.append({
+            "report_id": report.slug, "paragraph": -2 - note.number, "sentence": 0, "clause": 0,
+            "text": f"{note.term}:{note.definition}", "sentence_text": f"{note.term}:{note.definition}",
+            "section": _path("《政府工作报告》注释", f"{note.number}. {note.term}"), "part": "《政府工作报告》注释",
+            "chapter": "", "topic": "", "subtopic": "", "role": "note", "year": None, "note": note.number,
+        })
     rows.append({
         "report_id": report.slug, "paragraph": -1, "sentence": 0, "clause": 0,
         "text": meta_sentence(report), "sentence_text": meta_sentence(report), "section": "报告信息",
-        "part": "报告信息", "chapter": "", "topic": "", "subtopic": "", "role": "meta", "year": None,
+        "part": "报告信息", "chapter": "", "topic": "", "subtopic": "", "role": "meta", "year": None, "note": None,
     })
     return rows
 
@@ -159,7 +168,7 @@ def _write(db: sqlite_utils.Database, reports, sources, aliases, vocab, tokenize
             for offset, row in enumerate(passages):
                 row["id"] = first_id + offset
                 row["tokens"] = " ".join(tokenizer.cut(normalize(row["text"])))
-            db["passages"].insert_all(passages, pk="id")
+            db["passages"].insert_all(passages, pk="id", columns={"note": int, "year": int})
             n_passages += len(passages)
             sections = sorted({(p["part"], p["chapter"], p["topic"], p["section"]) for p in passages})
             db["sections"].insert_all(

@@ -33,6 +33,8 @@ class Passage:
     subtopic: str
     role: str
     year: int | None
+    note: int | None = None  # for role 'note': the note's number
+    units: frozenset = frozenset()  # units of the figures in it ('亿元', '%', '个')
     norm: str = ""  # normalised, lower-cased text the matcher compares with
     context: str = ""  # normalised section path: matches there count for less
 
@@ -135,7 +137,7 @@ _QUOTES = re.compile(r"[“”‘’\"'「」『』《》]")
 def _load(path: Path, conn: sqlite3.Connection) -> KnowledgeBase:
     report_fields = ReportInfo.__dataclass_fields__
     reports = {r["id"]: ReportInfo(**{k: r[k] for k in report_fields}) for r in conn.execute("select * from reports")}
-    passage_fields = [f for f in Passage.__dataclass_fields__ if f not in ("norm", "context")]
+    passage_fields = [f for f in Passage.__dataclass_fields__ if f not in ("norm", "context", "units")]
     passages = {}
     for row in conn.execute(f"select {', '.join(passage_fields)} from passages order by id"):
         p = Passage(**dict(row))
@@ -148,6 +150,12 @@ def _load(path: Path, conn: sqlite3.Connection) -> KnowledgeBase:
         for r in conn.execute("select * from glossary order by report_id, number")
     ]
     figures = [dict(r) for r in conn.execute("select * from figures order by rowid")]
+    units: dict[int, set[str]] = {}
+    for f in figures:
+        units.setdefault(f["passage_id"], set()).add(f["unit"])
+    for pid, found in units.items():
+        if pid in passages:
+            passages[pid].units = frozenset(found)
     aliases = sorted(((r["alias"], r["canonical"]) for r in conn.execute("select alias, canonical from aliases") if r["alias"]),
                      key=lambda a: -len(a[0]))
     vocab = {r["word"]: (r["freq"], r["tag"]) for r in conn.execute("select word, freq, tag from vocab")}

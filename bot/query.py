@@ -20,7 +20,7 @@ GREETING = re.compile(
     re.I,
 )
 _PAST = re.compile(r"去年|上年|上一年|过去一年|前一年|2021年以来|一年来|完成了|实现了|达到了|取得了|已经|已")
-_PLAN = re.compile(r"今年|本年|明年|计划|目标|力争|打算|预计|预期|将要|准备|要|争取|确保|安排|任务|会不会")
+_PLAN = re.compile(r"今年|本年|明年|计划|目标|力争|打算|预计|预期|将要|准备|要|争取|确保|安排|任务|会不会|target|goal|\bplan|\bwill\b|this year")
 _YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?:年|\b)")
 _DEFINE = [
     re.compile(r"^(?:什么是|何为|何谓|啥是|解释一下|解释|说说|介绍一下|介绍)(?P<t>.+?)[??]*$"),
@@ -32,6 +32,47 @@ _QUANTITY = re.compile(r"多少|(?<!哪)几|目标|水平|多快|百分之|比�
 _LIST = re.compile(r"哪些|哪几|哪个|哪三|哪两|哪四|哪五|哪六|分别是|包括|包含|有什么|是什么|什么|名单|列举|哪家|哪里|哪儿|谁")
 
 
+_UNIT_QUESTIONS = [
+    ("percent", re.compile(r"增长[^,,。?]{0,6}?(?:多少|几)|增长目标|增速目标|增幅|增速|增长率|百分之|百分比|比重|比例|占比|[^\W\d]率|下降了?多少|提高了?多少|降了?多少|几个点|多少个点")),
+    ("money", re.compile(r"多少钱|几块钱|钱|金额|资金|多少元|几元|多少万元|多少亿|工资|补贴|贷款|授信|费用|经费|花了|花费|税收|营业额|交易额|销售额|总投资|投资额|总值|总额|收入|损失")),
+    ("length", re.compile(r"多长|多远|多高|几米|多少米|几公里|多少公里|长度|高度")),
+    ("area", re.compile(r"多大面积|面积|多少平方|几平方|多少亩|几亩")),
+    ("people", re.compile(r"多少人|几人|几个人|人数|多少名|多少人次|几名")),
+    ("date", re.compile(r"哪天|哪一天|什么时候|何时|几月几[日号]|几号|哪年|哪一年|什么时间|when")),
+]
+_ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?!乎)|百分之几|多大|多高|多长|多远|多快|how many|how much|哪天|哪一天|什么时候|何时|几号|哪年")
+_MEASURE_QUESTION = re.compile(r"(?:几|多少)(家|处|条|场|所|栋|台|辆|件|项|次|户|座|亩|株|盏|套|宗|批|剂次|起|万?株|个)")
+
+
+def expected_units(text: str) -> str | None:
+    """The kind of number a question asks for, so a passage whose numbers are of another kind
+    ('吴齐美术馆总投资多少' answered with '城市书房2所') does not pass for an answer."""
+    for kind, pattern in _UNIT_QUESTIONS:
+        if pattern.search(text):
+            return kind
+    if m := _MEASURE_QUESTION.search(text):
+        return m.group(1)[-1]
+    return None
+
+
+def units_fit(kind: str, units: frozenset) -> bool:
+    if kind != "date":
+        units = frozenset(u for u in units if u not in ("年", "月", "日", "天")) or frozenset()
+    families = {
+        "date": lambda u: u in ("月", "日", "年"),
+        "percent": lambda u: u == "%",
+        "money": lambda u: "元" in u,
+        "length": lambda u: u.endswith(("米", "公里")) and "平方" not in u,
+        "area": lambda u: "平方" in u or u.endswith(("亩", "公顷")),
+        "people": lambda u: u.endswith(("人", "人次", "名")),
+    }
+    if kind in families:
+        return any(families[kind](u) for u in units)
+    # A measure word (几家, 几个, 多少处) asks for a count; people say 几家 of what the report
+    # counts in 个, so any count will do.
+    return any(not families["percent"](u) and not families["money"](u) for u in units)
+
+
 @dataclass
 class TermGroup:
     """One content word of the question with the words that count as saying it: the report's
@@ -39,6 +80,7 @@ class TermGroup:
     word: str
     alternatives: list[str]
     related: list[str] = field(default_factory=list)
+    frame: bool = False  # a word that frames the question ('方式', '情况') more than it names a topic
 
 
 @dataclass
@@ -54,6 +96,8 @@ class Query:
     wants_number: bool = False
     wants_list: bool = False
     define_term: str | None = None
+    asks_quantity: bool = False  # an explicit 多少/几: only a number answers it
+    units: str | None = None  # the kind of number asked for: money, percent, length, area, people, or a measure word
     greeting: bool = False
     groups: list[TermGroup] = field(default_factory=list)
     foreign_places: list[str] = field(default_factory=list)
@@ -210,12 +254,19 @@ def _siblings(kb: KnowledgeBase) -> dict[str, list[str]]:
     return table
 
 
-def _alias_table(kb: KnowledgeBase) -> list[tuple[str, str]]:
-    """Aliases and the canonical words themselves, longest first: the report's own word wins."""
+def _alias_table(kb: KnowledgeBase) -> list[tuple[str, list[str]]]:
+    """(word, [canonical, ...]) for every alias and every canonical word itself, longest first:
+    the report's own word wins, and an alias may stand for several report words (拆迁: 房屋征收, 征迁)."""
     table = getattr(kb, "_alias_table", None)
     if table is None:
-        pairs = set(kb.aliases) | {(c, c) for _a, c in kb.aliases}
-        table = kb._alias_table = sorted(pairs, key=lambda a: (-len(a[0]), a))  # type: ignore[attr-defined]
+        by_word: dict[str, list[str]] = {}
+        for alias, canonical in kb.aliases:
+            by_word.setdefault(alias, []).append(canonical)
+        for _alias, canonical in kb.aliases:
+            by_word.setdefault(canonical, [])
+            if canonical not in by_word[canonical]:
+                by_word[canonical].insert(0, canonical)
+        table = kb._alias_table = sorted(by_word.items(), key=lambda a: (-len(a[0]), a[0]))  # type: ignore[attr-defined]
     return table
 
 
@@ -224,23 +275,20 @@ def _apply_aliases(kb: KnowledgeBase, text: str) -> tuple[str, dict[str, list[st
     replaced by the report's words, and {alias: [canonical, ...]}."""
     found: dict[str, list[str]] = {}
     taken = [False] * len(text)
-    rewritten = text
-    for alias, canonical in _alias_table(kb):
+    for alias, canonicals in _alias_table(kb):
         start = text.find(alias)
         while start != -1:
-            span = range(start, start + len(alias))
-            if not any(taken[i] for i in span):
-                # ASCII aliases match whole words only ('gdp' not inside 'gdpr').
-                if alias.isascii() and ((start and text[start - 1].isalnum() and text[start - 1].isascii()) or
-                                        (span.stop < len(text) and text[span.stop].isascii() and text[span.stop].isalnum())):
-                    start = text.find(alias, start + 1)
-                    continue
-                found.setdefault(alias, []).append(canonical)
+            end = start + len(alias)
+            free = not any(taken[start:end])
+            # ASCII aliases match whole words only ('gdp' not inside 'gdpr').
+            whole = not alias.isascii() or (
+                not (start and text[start - 1].isascii() and text[start - 1].isalnum())
+                and not (end < len(text) and text[end].isascii() and text[end].isalnum()))
+            if free and whole:
+                found[alias] = canonicals
+                taken[start:end] = [True] * len(alias)
             start = text.find(alias, start + 1)
-        if alias in found:
-            for m in re.finditer(re.escape(alias), text):
-                for i in range(m.start(), m.end()):
-                    taken[i] = True
+    rewritten = text
     for alias in sorted(found, key=len, reverse=True):
         rewritten = rewritten.replace(alias, found[alias][0])
     return rewritten, found
@@ -261,12 +309,14 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     q.wants_past = bool(_PAST.search(text))
     q.wants_plan = bool(_PLAN.search(text)) and not re.search(r"去年|上年|过去一年", text)
     if q.year is None:
-        if re.search(r"去年|上年|上一年|过去一年", text):
+        if re.search(r"去年|上年|上一年|过去一年|last year", text):
             q.year = report.review_year
-        elif re.search(r"今年|本年", text):
+        elif re.search(r"今年|本年|this year", text):
             q.year = report.plan_year
     q.define_term = _define_term(text)
     q.wants_number = bool(_QUANTITY.search(text))
+    q.units = expected_units(text)
+    q.asks_quantity = bool(_ASKS_QUANTITY.search(text))
     q.wants_list = bool(_LIST.search(text))
 
     stripped = text
@@ -279,9 +329,13 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     return q
 
 
+FRAME_WORDS = frozenset("方式 方法 办法 措施 举措 内容 方面 做法 情况 成绩 成果 效果 进展 事情 东西 事 哪方面 工作 具体 "
+                        "主要 重点 有关 相关 荣誉 称号 地方 方向 思路 要求 安排 打算 政策".split())
 ENGLISH_STOPWORDS = frozenset(
     "a an the of is are was were be been what which who whom whose does do did mean means meaning how many much "
-    "in on at for to and or by with from about this that it its 's please tell me xihu district nanchang".split())
+    "in on at for to and or by with from about this that it its 's please tell me xihu district nanchang "
+    "will would can could should has have had there their they we our you your did get got number amount "
+    "year last this next 2021 2022 per".split())
 # Words that say when or how much is asked, already read into year / wants_plan / wants_number.
 _TIME_WORDS = re.compile(r"^(去年|今年|明年|前年|上年|本年|全年|年内|过去一年|一年|当年|目前|现在|已经|已|共|总共|一共|全|同比|为|了|要|会|"
                          r"计划|目标|力争|打算|预期|预计|将|将要|准备|争取|"
@@ -307,7 +361,9 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]]) -> list
     for alias, canonicals in sorted(aliases.items(), key=lambda a: -len(a[0])):
         if alias in rest:
             rest = rest.replace(alias, " ")
-            own = list(dict.fromkeys(canonicals))
+            own = [c for c in dict.fromkeys(canonicals) if not _TIME_WORDS.match(c)]
+            if not own:
+                continue  # 'target' -> 目标: read as intent (wants_plan), not as a topic
             related = [w for c in own for w in siblings.get(c, []) if w not in own]
             if alias not in own and alias not in related:
                 related.insert(0, alias)
@@ -319,7 +375,9 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]]) -> list
             continue
         if word in ENGLISH_STOPWORDS:
             continue
-        groups.append(TermGroup(word, [word]))
+        # An English word the aliases do not translate weighs little: English questions are
+        # matched through the words the aliases do translate.
+        groups.append(TermGroup(word, [word], frame=word in FRAME_WORDS or word.isascii() and word.isalpha()))
     return groups
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage
-from bot.query import Query, TermGroup, idf
+from bot.query import Query, TermGroup, idf, units_fit
 
 _HAS_NUMBER = re.compile(r"\d")
 
@@ -73,6 +73,8 @@ def rank(kb: KnowledgeBase, query: Query, limit: int = 8, rerank: int = 40) -> l
         w = idf(kb, report_id, g.alternatives + g.related)
         if len(g.word) == 1:
             w *= 0.4  # one character says little: '树', '钱'
+        if g.frame:
+            w *= 0.3
         weights.append(w)
     total = sum(weights)
     if not total:
@@ -115,6 +117,8 @@ def _fit(query: Query, p: Passage) -> float:
         bonus += 0.02  # no year said: what was done is a fact, what is planned a promise
     if query.wants_number:
         bonus += 0.06 if _HAS_NUMBER.search(p.text) else -0.08
+    if query.units and p.units:
+        bonus += 0.06 if units_fit(query.units, p.units) else -0.15
     if p.role in ("intro", "closing"):
         bonus -= 0.05
     return bonus

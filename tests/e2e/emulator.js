@@ -125,7 +125,7 @@ function botUser(token) {
 
 const HTML_TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span',
   'tg-spoiler', 'a', 'tg-emoji', 'code', 'pre', 'blockquote']);
-const TAG_RE = /^<(\/?)([a-zA-Z][\w-]*)(\s[^<>]*)?>/;
+const TAG_RE = /^<(\/?)([a-zA-Z][\w-]*)(\s[^<>]*)?\/?>/;
 
 /**
  * A conservative subset of Telegram's HTML parser: unknown tags (e.g. <br>), a bare "<" and
@@ -139,12 +139,17 @@ function htmlError(text) {
     const [, closing, name] = match;
     const tag = name.toLowerCase();
     if (!HTML_TAGS.has(tag)) {
-      return `can't parse entities: Unsupported ${closing ? 'end' : 'start'} tag "${tag}" at offset ${i}`;
+      const kind = closing ? 'end' : 'start';
+      return `can't parse entities: Unsupported ${kind} tag "${tag}" at offset ${i}`;
     }
     if (!closing) open.push(tag);
-    else if (open.pop() !== tag) return `can't parse entities: Unmatched end tag "${tag}" at offset ${i}`;
+    else if (open.pop() !== tag) {
+      return `can't parse entities: Unmatched end tag "${tag}" at offset ${i}`;
+    }
   }
-  if (open.length) return `can't parse entities: Can't find end tag corresponding to start tag "${open.pop()}"`;
+  if (open.length) {
+    return `can't parse entities: Can't find end tag corresponding to start tag "${open.pop()}"`;
+  }
   return null;
 }
 
@@ -208,9 +213,10 @@ function createEmulator(server) {
   /** The user-side view: the Telegram message plus what the test needs to check formatting. */
   const messageView = (record) => ({
     ...record.telegram,
-    reply_markup: record.message.reply_markup, // any keyboard kind, not just inline ones
-    parse_mode: record.message.parse_mode,
-    link_preview_options: record.message.link_preview_options,
+    // null rather than absent, so every view has the same keys.
+    reply_markup: record.message.reply_markup || null, // any keyboard kind, not just inline ones
+    parse_mode: record.message.parse_mode || null,
+    link_preview_options: record.message.link_preview_options || null,
     history: record.history,
     deleted: Boolean(record.deleted),
   });
@@ -336,7 +342,9 @@ function createEmulator(server) {
     server.storage.userMessages = server.storage.userMessages.filter((u) => !(u.botToken === token
       && u.message && String(u.message.chat.id) === String(params.chat_id)
       && u.message.message_id === params.message_id));
-    if (server.storage.userMessages.length === before) throw new BadRequest('message to delete not found');
+    if (server.storage.userMessages.length === before) {
+      throw new BadRequest('message to delete not found');
+    }
     return true;
   }
 
@@ -366,16 +374,20 @@ function createEmulator(server) {
   }
 
   function setWebhook(token, params) {
+    dropPendingIfAsked(token, params);
     if (!params.url) server.deleteWebhook(token); // an empty url removes the webhook, as on Telegram
     else server.setWebhook(params, token);
     return true;
   }
 
+  function dropPendingIfAsked(token, params) {
+    if (String(params.drop_pending_updates) !== 'true') return;
+    server.storage.userMessages.forEach((u) => { if (u.botToken === token) u.isRead = true; });
+  }
+
   function deleteWebhook(token, params) {
     server.deleteWebhook(token);
-    if (String(params.drop_pending_updates) === 'true') {
-      server.storage.userMessages.forEach((u) => { if (u.botToken === token) u.isRead = true; });
-    }
+    dropPendingIfAsked(token, params);
     return true;
   }
 
@@ -438,7 +450,7 @@ function createEmulator(server) {
     rememberChat(chat);
     const messageId = server.messageId;
     server.messageId += 1;
-    // Clients of the package send milliseconds; Telegram dates are seconds.
+    // Telegram dates are seconds; accept a caller's Date.now() milliseconds too.
     const date = body.date > 1e11 ? Math.floor(body.date / 1000) : (body.date || nowS());
     const message = { message_id: messageId, from, chat, date, text: body.text };
     const entities = body.entities || commandEntities(body.text);
@@ -494,9 +506,12 @@ function createEmulator(server) {
   function addFault(body) {
     const status = Number(body.status);
     const count = Number(body.count === undefined ? 1 : body.count);
-    if (!(status >= 400 && status <= 599) || !(count >= 1)) throw new BadRequest('status 4xx/5xx and count >= 1 required');
+    if (!(status >= 400 && status <= 599) || !(count >= 1)) {
+      throw new BadRequest('status 4xx/5xx and count >= 1 required');
+    }
+    // No default: "all methods" would include getUpdates and stall polling, so say it explicitly.
     if (!Array.isArray(body.methods) || body.methods.length === 0) {
-      throw new BadRequest('methods is required: a list of bot methods, or ["*"] for all (getUpdates included)');
+      throw new BadRequest('methods is required: bot method names, or ["*"] for all (getUpdates too)');
     }
     state.faults.push({
       status,
@@ -515,7 +530,7 @@ function createEmulator(server) {
     const rule = state.faults.find((f) => f.remaining > 0 && (!f.token || f.token === token)
       && (f.methods.includes('*') || f.methods.includes(name)));
     if (!rule) return null;
-    rule.remaining -= 1;
+    rule.remaining -= 1; // used-up rules are dropped below
     state.faults = state.faults.filter((f) => f.remaining > 0);
     return rule;
   }
@@ -525,7 +540,9 @@ function createEmulator(server) {
       const description = rule.description || `Too Many Requests: retry after ${rule.retryAfter}`;
       return fail(res, 429, description, { retry_after: rule.retryAfter });
     }
-    const phrases = { 400: 'Bad Request', 403: 'Forbidden', 500: 'Internal Server Error', 502: 'Bad Gateway' };
+    const phrases = {
+      400: 'Bad Request', 403: 'Forbidden', 500: 'Internal Server Error', 502: 'Bad Gateway',
+    };
     return fail(res, rule.status, rule.description || phrases[rule.status] || 'Error');
   }
 
@@ -607,24 +624,26 @@ function buildApp(server, emulator) {
   });
 
   for (const [method, handler] of Object.entries(emulator.botMethods)) {
-    app.all(`/bot:token/${method}`, (req, res) => answer(res, () => handler(req.params.token, req.botParams)));
+    app.all(`/bot:token/${method}`,
+      (req, res) => answer(res, () => handler(req.params.token, req.botParams)));
   }
 
   // User side. The package's versions did not await their work (a bad request became an
   // unhandled rejection) and answered null; these answer with the update they queued.
-  app.post(['/sendMessage', '/sendCommand'], (req, res) => answer(res, () => emulator.userMessage(req.body)));
-  app.post('/sendCallback', (req, res) => answer(res, () => emulator.userCallback(req.body)));
-  app.post('/sendInlineQuery', (req, res) => answer(res, () => emulator.userInlineQuery(req.body)));
+  const route = (verb, path, produce) => app[verb](path, (req, res) => answer(res, () => produce(req)));
+  route('post', ['/sendMessage', '/sendCommand'], (req) => emulator.userMessage(req.body));
+  route('post', '/sendCallback', (req) => emulator.userCallback(req.body));
+  route('post', '/sendInlineQuery', (req) => emulator.userInlineQuery(req.body));
 
   // Test-only routes.
-  app.get('/control/messages', (req, res) => answer(res, () => emulator.messages(req.query.token, req.query.chatId)));
-  app.get('/control/calls', (req, res) => answer(res, () => emulator.calls(req.query.token, req.query.method)));
-  app.get('/control/callbackAnswers', (req, res) => answer(res, () => emulator.callbackAnswers(req.query.token)));
-  app.get('/control/inlineAnswers', (req, res) => answer(res, () => emulator.inlineAnswer(req.query.queryId)));
-  app.get('/control/faults', (req, res) => answer(res, () => emulator.faults()));
-  app.post('/control/faults', (req, res) => answer(res, () => emulator.addFault(req.body)));
-  app.delete('/control/faults', (req, res) => answer(res, () => emulator.clearFaults()));
-  app.post('/control/reset', (req, res) => answer(res, () => emulator.reset()));
+  route('get', '/control/messages', (req) => emulator.messages(req.query.token, req.query.chatId));
+  route('get', '/control/calls', (req) => emulator.calls(req.query.token, req.query.method));
+  route('get', '/control/callbackAnswers', (req) => emulator.callbackAnswers(req.query.token));
+  route('get', '/control/inlineAnswers', (req) => emulator.inlineAnswer(req.query.queryId));
+  route('get', '/control/faults', () => emulator.faults());
+  route('post', '/control/faults', (req) => emulator.addFault(req.body));
+  route('delete', '/control/faults', () => emulator.clearFaults());
+  route('post', '/control/reset', () => emulator.reset());
 
   app.use(server.webServer); // everything else: the package's routes and catch-all
   return app;
@@ -646,10 +665,14 @@ function patchFormatUpdate() {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   // Node 20 exits on an unhandled rejection; one bad request must not kill the emulator.
-  process.on('unhandledRejection', (reason) => process.stderr.write(`emulator: unhandled rejection: ${reason && reason.stack ? reason.stack : reason}\n`));
+  process.on('unhandledRejection', (reason) => {
+    process.stderr.write(`emulator: unhandled rejection: ${(reason && reason.stack) || reason}\n`);
+  });
 
   patchFormatUpdate();
-  const server = new TelegramServer({ host: args.host, port: args.port, storeTimeout: STORE_TIMEOUT_S });
+  const server = new TelegramServer({
+    host: args.host, port: args.port, storeTimeout: STORE_TIMEOUT_S,
+  });
   server.config.port = args.port; // normalizeConfig turns port 0 into 9000
   server.webServer = buildApp(server, createEmulator(server)); // start() serves this.webServer
   await server.start();

@@ -242,7 +242,9 @@ class Emulator:
         update = await self._call("POST", "/sendCallback", json=body)
         return update["callback_query"]
 
-    async def send_inline_query(self, token: str, user_id: int, query: str, offset: str = "") -> str:
+    async def send_inline_query(
+        self, token: str, user_id: int, query: str, offset: str = ""
+    ) -> str:
         """Type `@bot query` somewhere; returns the inline query id to pass to inline_answer()."""
         body = {
             "botToken": token,
@@ -279,7 +281,7 @@ class Emulator:
             if predicate(messages):
                 return messages
             if time.monotonic() > deadline:
-                raise TimeoutError(f"condition not met after {timeout} s; bot messages: {messages}")
+                raise TimeoutError(f"condition not met after {timeout} s; messages: {messages}")
             await asyncio.sleep(0.02)
 
     async def wait_for_messages(
@@ -290,13 +292,15 @@ class Emulator:
 
     async def callback_answers(self, token: str) -> list[JSON]:
         """answerCallbackQuery calls of the bot (callback_query_id, text, show_alert, ...)."""
-        result: list[JSON] = await self._call("GET", "/control/callbackAnswers", params={"token": token})
+        params = {"token": token}
+        result: list[JSON] = await self._call("GET", "/control/callbackAnswers", params=params)
         return result
 
     async def inline_answer(self, query_id: str, timeout: float = 10) -> JSON:
         """Wait for the bot's answerInlineQuery to `query_id` and return its parameters."""
         deadline = time.monotonic() + timeout
-        while (answer := await self._call("GET", "/control/inlineAnswers", params={"queryId": query_id})) is None:
+        params = {"queryId": query_id}
+        while (answer := await self._call("GET", "/control/inlineAnswers", params=params)) is None:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no answer to inline query {query_id} after {timeout} s")
             await asyncio.sleep(0.02)
@@ -325,7 +329,12 @@ class Emulator:
         500, 500, 429. 429 carries parameters.retry_after, which PTB raises as RetryAfter;
         5xx becomes NetworkError in PTB.
         """
-        body: JSON = {"status": status, "count": count, "methods": list(methods), "retry_after": retry_after}
+        body: JSON = {
+            "status": status,
+            "count": count,
+            "methods": list(methods),
+            "retry_after": retry_after,
+        }
         if token is not None:
             body["token"] = token
         await self._call("POST", "/control/faults", json=body)

@@ -1,0 +1,31 @@
+"""Regression guard on answer quality: fails when the dev-set scores fall below the level reached.
+
+The figures are measured by benchmarks/quality.py (with the BM25 baseline beside them); this
+test only pins them so a change that loses answers is noticed."""
+
+import pytest
+
+from bot.scoring import score
+from tests.conftest import load_questions
+
+# Reached on 2026-11-27 (benchmarks/quality.py): dev 100% / 100% / 100%; extra 100% / 100% / 95.5%.
+FLOORS = {
+    "questions-dev.jsonl": {"top1": 0.97, "recall3": 0.98, "oos_abstain": 0.95},
+    "questions-extra.jsonl": {"top1": 0.95, "recall3": 0.96, "oos_abstain": 0.90},
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_question_set_scores_do_not_fall_below_the_level_reached(answerer, name):
+    questions = load_questions(name)
+    replies = [answerer.ask(q["q"]).to_json() for q in questions]
+    result = score(questions, replies)
+    misses = [f"{q['id']} {q['q']} -> {r['answer'][:80]}" for q, r in result["misses"]]
+    for metric, floor in FLOORS[name].items():
+        assert result[metric] >= floor, f"{metric} {result[metric]:.1%} < {floor:.0%}; misses:\n" + "\n".join(misses)
+    assert result["too_long"] == 0
+
+
+def test_every_answer_fits_in_300_characters(answerer):
+    for q in load_questions("questions-dev.jsonl") + load_questions("questions-extra.jsonl"):
+        assert len(answerer.ask(q["q"]).answer) <= 300
