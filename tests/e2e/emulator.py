@@ -104,6 +104,7 @@ class Emulator:
         return self
 
     def _check_installed(self) -> None:
+        """Fail with the fix in the message: a missing package is a setup step, not a skip."""
         if not (self.project_root / "node_modules" / PACKAGE / "package.json").is_file():
             raise EmulatorError(
                 f"{PACKAGE} is missing from {self.project_root / 'node_modules'}: "

@@ -1,0 +1,90 @@
+"""Rebuild the index while the bot keeps answering.
+
+The new index is built into a candidate file, checked (SQLite integrity, non-zero counts, smoke
+questions answered) and only then moved over the live index with an atomic rename; the caller
+then swaps the in-memory Answerer. Questions in flight finish on the old one. A process killed at
+any moment leaves either the old or the new complete index in place, never a half-written one.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.answer import Answerer
+from bot.errors import IndexInvalid
+from bot.indexer import BuildResult, build_index
+from bot.knowledge_base import open_index
+
+# Questions every usable index must answer: a figure, a target and a note of the newest report
+# are asked in the report's own words, taken from the new index itself.
+SMOKE_LIMIT = 3
+
+
+@dataclass
+class ReindexResult:
+    build: BuildResult
+    answerer: Answerer
+    seconds: float
+
+
+def candidate_path(index_path: Path) -> Path:
+    return index_path.with_name(index_path.name + ".candidate")
+
+
+def clean_leftovers(index_path: Path) -> None:
+    """Remove candidates and temporary files a killed build left behind."""
+    for leftover in index_path.parent.glob(index_path.name + ".*"):
+        if leftover.suffix in (".tmp", ".candidate") or leftover.name.endswith(".candidate"):
+            leftover.unlink(missing_ok=True)
+
+
+def check_index(path: Path) -> Answerer:
+    """Open and check a freshly built index; raise IndexInvalid naming what is wrong."""
+    conn = sqlite3.connect(path)
+    try:
+        if conn.execute("pragma integrity_check").fetchone()[0] != "ok":
+            raise IndexInvalid(f"{path}: SQLite integrity check failed")
+        for table in ("reports", "passages"):
+            if not conn.execute(f"select count(*) from {table}").fetchone()[0]:
+                raise IndexInvalid(f"{path}: the new index has no {table}")
+    finally:
+        conn.close()
+    answerer = Answerer(open_index(path))
+    for question in smoke_questions(answerer):
+        if not answerer.ask(question).answered:
+            raise IndexInvalid(f"{path}: the new index cannot answer {question!r}")
+    return answerer
+
+
+def smoke_questions(answerer: Answerer) -> list[str]:
+    kb = answerer.kb
+    report = kb.newest
+    questions = []
+    note = next((n for n in kb.glossary if n.report_id == report.id), None)
+    if note:
+        questions.append(f"{note.forms[0]}是什么意思")
+    for p in kb.by_report[report.id]:
+        if p.units and p.role in ("review", "plan") and 12 <= len(p.text) <= 60:
+            questions.append(p.text)
+            if len(questions) >= SMOKE_LIMIT:
+                break
+    return questions
+
+
+def rebuild(knowledge: Path, index_path: Path) -> ReindexResult:
+    """Build, check and install a new index. On any failure the live index is untouched."""
+    started = time.perf_counter()
+    candidate = candidate_path(index_path)
+    try:
+        build = build_index(knowledge, candidate)
+        answerer = check_index(candidate)
+        # The checked index is renamed into place; its open connection follows the file.
+        os.replace(candidate, index_path)
+    finally:
+        candidate.unlink(missing_ok=True)
+    answerer.kb.path = build.path = index_path
+    return ReindexResult(build, answerer, time.perf_counter() - started)

@@ -1,0 +1,353 @@
+"""The Telegram bot: python-telegram-bot 22 handlers over bot.conversation.
+
+Usage: `reportbot run` (long polling; with WEBHOOK_URL set, a webhook). Handlers read the
+text, call the core and send what it returns; retrieval lives in bot.answer, wording in
+bot.conversation. Every reply is HTML with report and user text escaped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.answer import Answerer
+from bot.config import Settings, setup_logging
+from bot.conversation import COMMANDS, Conversation, Reply, esc, split_message
+from bot.errors import ReportBotError
+from bot.ratelimit import RateLimiter
+from bot.reindex import ReindexResult, clean_leftovers, rebuild
+from bot.stats import StatsLog
+
+logger = logging.getLogger("reportbot")
+
+APOLOGY = "抱歉,处理这条消息时出了点问题,请稍后再试。"
+ADMIN_ONLY = "这个命令只给管理员用。"
+SEND_ATTEMPTS = 6
+
+
+class BotService:
+    """What the handlers share, kept in application.bot_data['service']: the current answerer
+    (swapped atomically by /reindex), the usage log and the rate limiter."""
+
+    def __init__(self, settings: Settings, answerer: Answerer, stats: StatsLog | None = None):
+        self.settings = settings
+        self._answerer = answerer
+        self.conversation = Conversation(lambda: self._answerer)
+        self.stats = stats or StatsLog(settings.stats_path)
+        self.limiter = RateLimiter(settings.rate_limit_per_minute)
+        self._reindex_task: asyncio.Task | None = None
+
+    @property
+    def answerer(self) -> Answerer:
+        return self._answerer
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.settings.admin_ids
+
+    async def reindex(self) -> ReindexResult:
+        """Rebuild off the event loop; a /reindex while one runs waits for that one (coalesced)."""
+        if self._reindex_task is None or self._reindex_task.done():
+            self._reindex_task = asyncio.create_task(self._rebuild())
+        return await asyncio.shield(self._reindex_task)
+
+    async def _rebuild(self) -> ReindexResult:
+        result = await asyncio.to_thread(rebuild, self.settings.knowledge_dir, self.settings.index_path)
+        old, self._answerer = self._answerer, result.answerer
+        # Questions in flight may still read the old index: close it a little later.
+        asyncio.get_running_loop().call_later(30, old.kb.close)
+        return result
+
+
+def _service(context: ContextTypes.DEFAULT_TYPE) -> BotService:
+    return context.application.bot_data["service"]
+
+
+def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons])
+
+
+def _seconds(retry_after) -> float:
+    return retry_after.total_seconds() if isinstance(retry_after, dt.timedelta) else float(retry_after)
+
+
+async def deliver(send: Callable[[], Awaitable], attempts: int = SEND_ATTEMPTS):
+    """Send with retries: 429 waits as long as Telegram asks, 5xx and timeouts back off. A bad
+    request or a blocked bot is not retried (it would fail the same way)."""
+    delay = 0.25
+    for attempt in range(1, attempts + 1):
+        try:
+            return await send()
+        except RetryAfter as err:
+            if attempt == attempts:
+                raise
+            await asyncio.sleep(_seconds(err.retry_after) + 0.05)
+        except (BadRequest, Forbidden):
+            raise
+        except (TimedOut, NetworkError) as err:
+            if attempt == attempts:
+                raise
+            logger.warning("sending failed (%s), retry %d in %.2f s", err, attempt, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+async def send_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+    """One reply, split at sentence boundaries when over Telegram's 4,096 characters; buttons go
+    with the last part. In groups the reply is threaded to the message it answers."""
+    chat = update.effective_chat
+    message = update.effective_message
+    threaded = chat.type != ChatType.PRIVATE and message is not None
+    chunks = split_message(reply.html)
+    for i, chunk in enumerate(chunks):
+        last = i == len(chunks) - 1
+        kwargs = {"reply_markup": _markup(reply) if last else None}
+        if threaded and i == 0:
+            kwargs["reply_parameters"] = ReplyParameters(message.message_id, allow_sending_without_reply=True)
+        await deliver(lambda chunk=chunk, kwargs=kwargs: context.bot.send_message(chat.id, chunk, **kwargs))
+
+
+# Questions
+
+
+def _addressed_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The question in a message, or None when the message is not for the bot: in groups the bot
+    answers a mention or a reply to one of its messages and stays quiet otherwise."""
+    message = update.effective_message
+    text = message.text or ""
+    if update.effective_chat.type == ChatType.PRIVATE:
+        return text
+    username = (context.bot.username or "").lower()
+    mention = f"@{username}" if username else None
+    if mention and mention in text.lower():
+        start = text.lower().index(mention)
+        return (text[:start] + text[start + len(mention):]).strip()
+    replied = message.reply_to_message
+    if replied and replied.from_user and replied.from_user.id == context.bot.id:
+        return text
+    return None
+
+
+async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    service = _service(context)
+    user = update.effective_user
+    user_id = user.id if user else None
+    if user_id is not None and not service.limiter.allow(user_id):
+        wait = int(service.limiter.retry_in(user_id)) + 1
+        await send_reply(update, context, Reply(f"问得太快啦,请 {wait} 秒后再问。"))
+        return
+    if not question.strip():
+        await send_reply(update, context, service.conversation.help())
+        return
+    answer, reply = service.conversation.ask(question)
+    service.stats.record(user_id, question, answer.answered, answer.kind, answer.ms)
+    await send_reply(update, context, reply)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any text in a private chat; a mention or a reply to the bot in a group."""
+    question = _addressed_text(update, context)
+    if question is not None:
+        await answer_question(update, context, question)
+
+
+async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ask 问题 — the way to ask in a group."""
+    question = " ".join(context.args or [])
+    if not question:
+        await send_reply(update, context, Reply("用法:/ask 你的问题,比如 /ask 去年GDP多少"))
+        return
+    await answer_question(update, context, question)
+
+
+# Commands
+
+
+async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start: what the bot knows and how to ask."""
+    await send_reply(update, context, _service(context).conversation.start())
+
+
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/help: the reports, example questions, the commands."""
+    await send_reply(update, context, _service(context).conversation.help())
+
+
+async def on_glossary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/glossary [term]: all notes as buttons, or one note."""
+    await send_reply(update, context, _service(context).conversation.glossary(" ".join(context.args or [])))
+
+
+async def on_figures(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/figures: headline indicators, achieved beside target."""
+    await send_reply(update, context, _service(context).conversation.figures())
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """原文, 更多 and glossary buttons: the answer stays; what the button shows comes below it."""
+    query = update.callback_query
+    await query.answer()
+    await send_reply(update, context, _service(context).conversation.button(query.data or ""))
+
+
+async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """@bot 问题 in any chat: the best answer (and the next passages) as results."""
+    query = update.inline_query
+    text = (query.query or "").strip()
+    if not text:
+        await query.answer([], cache_time=5)
+        return
+    service = _service(context)
+    answer, reply = service.conversation.ask(text)
+    service.stats.record(query.from_user.id if query.from_user else None, text, answer.answered, answer.kind, answer.ms)
+    results = [InlineQueryResultArticle(
+        id=uuid.uuid4().hex, title=answer.answer[:64], description=answer.citation[:100] or None,
+        input_message_content=InputTextMessageContent(split_message(reply.html)[0], parse_mode=ParseMode.HTML))]
+    for source in answer.sources[1:4] if answer.answered else []:
+        html = f"{esc(source.text)}\n<i>摘自:{esc(source.section)}</i>"
+        results.append(InlineQueryResultArticle(
+            id=uuid.uuid4().hex, title=source.text[:64], description=source.section[:100],
+            input_message_content=InputTextMessageContent(html, parse_mode=ParseMode.HTML)))
+    await query.answer(results, cache_time=30)
+
+
+# Admin
+
+
+async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reindex (admins): rebuild from knowledge/ while answering goes on."""
+    service = _service(context)
+    user = update.effective_user
+    if not service.is_admin(user.id if user else None):
+        logger.warning("refused /reindex from user %s (not in ADMIN_IDS)", user.id if user else "?")
+        await send_reply(update, context, Reply(ADMIN_ONLY))
+        return
+    await send_reply(update, context, Reply("正在重建索引,问答照常进行……"))
+    try:
+        result = await service.reindex()
+    except ReportBotError as err:
+        logger.warning("reindex failed: %s", err)
+        await send_reply(update, context, Reply(f"重建失败,旧索引继续服务。原因:{esc(str(err))}"))
+        return
+    b = result.build
+    await send_reply(update, context, Reply(
+        f"索引已重建:{b.reports} 份报告,{b.passages} 段,{b.glossary} 条名词解释,{b.figures} 个数字,用时 {result.seconds:.2f} 秒。"))
+
+
+async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats (admins): questions, share answered, answer time, top unanswered questions."""
+    service = _service(context)
+    user = update.effective_user
+    if not service.is_admin(user.id if user else None):
+        logger.warning("refused /stats from user %s (not in ADMIN_IDS)", user.id if user else "?")
+        await send_reply(update, context, Reply(ADMIN_ONLY))
+        return
+    s = service.stats.summary()
+    lines = [f"<b>使用统计</b>", f"提问 {s.questions} 次,来自 {s.users} 位用户;已回答 {s.answered_share:.0%}({s.answered} 次)",
+             f"回答用时:p50 {s.p50_ms:.1f} ms,p95 {s.p95_ms:.1f} ms"]
+    if s.top_unanswered:
+        lines.append("\n<b>最常见的未回答问题</b>(可在 knowledge/aliases.txt 里教机器人这些说法)")
+        lines += [f"{i}. {esc(q)} ×{n}" for i, (q, n) in enumerate(s.top_unanswered, 1)]
+    await send_reply(update, context, Reply("\n".join(lines)))
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the traceback; the user gets a short apology, never the traceback."""
+    logger.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat and not update.inline_query:
+        try:
+            await deliver(lambda: context.bot.send_message(update.effective_chat.id, APOLOGY), attempts=3)
+        except Exception:  # noqa: BLE001 - nothing more to do for this update
+            logger.exception("could not send the apology")
+
+
+async def post_init(application: Application) -> None:
+    service: BotService = application.bot_data["service"]
+    try:
+        await application.bot.set_my_commands([BotCommand(name, desc) for name, desc in COMMANDS])
+    except NetworkError as err:  # the menu is a convenience; answering works without it
+        logger.warning("could not set the command menu: %s", err)
+    logger.info("answering from %s (%d reports)", service.settings.index_path, len(service.answerer.kb.reports))
+
+
+def build_application(settings: Settings, service: BotService) -> Application:
+    """The Application `reportbot run` runs, wired to the given service."""
+    application = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .concurrent_updates(True)
+        .connect_timeout(10).read_timeout(15).write_timeout(15).pool_timeout(10)
+        .get_updates_read_timeout(30)
+        .post_init(post_init)
+        .build()
+    )
+    application.bot_data["service"] = service
+    application.add_handler(CommandHandler("start", on_start))
+    application.add_handler(CommandHandler("help", on_help))
+    application.add_handler(CommandHandler("ask", on_ask))
+    application.add_handler(CommandHandler("glossary", on_glossary))
+    application.add_handler(CommandHandler("figures", on_figures))
+    application.add_handler(CommandHandler("reindex", on_reindex))
+    application.add_handler(CommandHandler("stats", on_stats))
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(InlineQueryHandler(on_inline))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
+    application.add_error_handler(on_error)
+    return application
+
+
+def prepare_service(settings: Settings) -> BotService:
+    """Load the index (building it first when missing or older than knowledge/)."""
+    from bot.cli import ensure_index
+
+    clean_leftovers(Path(settings.index_path))
+    answerer = ensure_index(settings.knowledge_dir, settings.index_path)
+    return BotService(settings, answerer)
+
+
+def run_bot(settings: Settings) -> int:
+    setup_logging(settings.log_level, settings.token)
+    if not settings.token:
+        print("reportbot run: TELEGRAM_BOT_TOKEN is not set. Put the token from @BotFather in .env "
+              "(see .env.example), or try the bot without Telegram: reportbot chat")
+        return 1
+    service = prepare_service(settings)
+    application = build_application(settings, service)
+    if settings.webhook_url:
+        application.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port, url_path="telegram",
+                                webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
+                                secret_token=settings.webhook_secret or None, allowed_updates=Update.ALL_TYPES)
+    else:
+        application.run_polling(poll_interval=settings.poll_interval, allowed_updates=Update.ALL_TYPES)
+    return 0
