@@ -29,10 +29,11 @@ def ensure_index(knowledge: Path, db: Path, quiet: bool = False):
     """Build the index when it is missing or older than knowledge/; return the loaded answerer."""
     from bot.answer import Answerer
     from bot.freshness import is_stale
-    from bot.indexer import build_index
     from bot.knowledge_base import open_index
 
     if knowledge.is_dir() and is_stale(knowledge, db):
+        from bot.indexer import build_index  # sqlite-utils is only needed to build
+
         result = build_index(knowledge, db)
         if not quiet:
             print(f"索引已更新:{_summary(result)}", file=sys.stderr)

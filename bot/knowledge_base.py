@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import IndexInvalid, IndexMissing
-from bot.indexer import SCHEMA_VERSION
+from bot.schema import SCHEMA_VERSION
 from bot.normalize import normalize
 from bot.tokenizer import Tokenizer
 
@@ -158,10 +158,10 @@ def _load(path: Path, conn: sqlite3.Connection) -> KnowledgeBase:
             passages[pid].units = frozenset(found)
     aliases = sorted(((r["alias"], r["canonical"]) for r in conn.execute("select alias, canonical from aliases") if r["alias"]),
                      key=lambda a: -len(a[0]))
-    vocab = {r["word"]: (r["freq"], r["tag"]) for r in conn.execute("select word, freq, tag from vocab")}
+    prefixes = json.loads(conn.execute("select value from tokenizer where key = 'prefix_dictionary'").fetchone()[0])
     if not reports or not passages:
         raise IndexInvalid(f"{path}: the index holds no report — rebuild it with `reportbot index`")
-    kb = KnowledgeBase(path, reports, passages, glossary, figures, aliases, Tokenizer(vocab), conn)
+    kb = KnowledgeBase(path, reports, passages, glossary, figures, aliases, Tokenizer(prefixes), conn)
     for p in passages.values():
         kb.by_report.setdefault(p.report_id, []).append(p)
         kb.paragraphs.setdefault((p.report_id, p.paragraph), []).append(p)

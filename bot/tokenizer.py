@@ -57,23 +57,39 @@ def select_vocabulary(texts: Iterable[str], extra_terms: Iterable[str]) -> dict[
     return vocab
 
 
-class Tokenizer:
-    """Cuts text into jieba words with the given vocabulary."""
+# Tags the answering uses: places (to recognise another city) and the curated terms (typos).
+KEPT_TAGS = ("ns", "term")
 
-    def __init__(self, vocab: dict[str, tuple[int, str]]):
+
+def prefix_dictionary(vocab: dict[str, tuple[int, str]]) -> dict:
+    """What a Tokenizer needs, ready to store in the index as JSON and load in milliseconds:
+    jieba's prefix dictionary (every word and, at 0, its prefixes), the total, the kept tags."""
+    freq: dict[str, int] = {}
+    total = 0
+    for word, (count, _tag) in vocab.items():
+        freq[word] = count
+        total += count
+    for word in vocab:
+        for k in range(1, len(word)):
+            freq.setdefault(word[:k], 0)
+    tags = {word: tag for word, (_count, tag) in vocab.items() if tag in KEPT_TAGS}
+    return {"freq": freq, "total": max(total, 1), "tags": tags}
+
+
+class Tokenizer:
+    """Cuts text into jieba words with a prefix dictionary made by prefix_dictionary()."""
+
+    def __init__(self, prefixes: dict):
         self._jieba = jieba.Tokenizer()
-        freq: dict[str, int] = {}
-        total = 0
-        for word, (count, _tag) in vocab.items():
-            freq[word] = count
-            total += count
-            for k in range(1, len(word)):
-                freq.setdefault(word[:k], 0)
         # jieba keeps its prefix dictionary in FREQ/total; filling them ourselves skips the
         # bundled dictionary entirely.
-        self._jieba.FREQ, self._jieba.total, self._jieba.initialized = freq, max(total, 1), True
-        self.tags = {word: tag for word, (_count, tag) in vocab.items() if tag}
-        self._freq = {word: count for word, (count, _tag) in vocab.items()}
+        self._jieba.FREQ, self._jieba.total, self._jieba.initialized = prefixes["freq"], prefixes["total"], True
+        self.tags = prefixes["tags"]
+        self._freq = prefixes["freq"]
+
+    @classmethod
+    def from_vocabulary(cls, vocab: dict[str, tuple[int, str]]) -> "Tokenizer":
+        return cls(prefix_dictionary(vocab))
 
     def cut(self, text: str) -> list[str]:
         """Words for matching: search-mode cuts (long words and their parts), no spaces or punctuation."""
