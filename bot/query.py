@@ -28,7 +28,7 @@ _DEFINE = [
                r"怎么理解|如何理解|的意思|的含义|含义|的定义|的解释|具体是什么|是哪些|是哪几个|有哪些内容)"),
     re.compile(r"^(?:what does|what is|what's|meaning of|define|explain)\s+(?P<t>.+?)(?:\s+mean|\s+means)?[\s??]*$", re.I),
 ]
-_QUANTITY = re.compile(r"多少|(?<!哪)几|目标|水平|多快|百分之|比重|比例|增长|增速|增幅|下降|率|总额|总量|规模|金额|数量|how many|how much|多大|多高|多长|多远|排名|第几")
+_QUANTITY = re.compile(r"多少|(?<!哪)几|目标|水平|多快|\bgdp\b|number of|amount|\brate\b|growth|\btotal\b|百分之|比重|比例|增长|增速|增幅|下降|率|总额|总量|规模|金额|数量|how many|how much|多大|多高|多长|多远|排名|第几")
 _LIST = re.compile(r"哪些|哪几|哪个|哪三|哪两|哪四|哪五|哪六|分别是|包括|包含|有什么|是什么|什么|名单|列举|哪家|哪里|哪儿|谁")
 
 
@@ -55,6 +55,10 @@ def expected_units(text: str) -> str | None:
     return None
 
 
+_MEASURE_GROUPS = [set("家所座处栋间"), set("人名"), {"人次"}, set("条"), set("户套"), set("台辆盏"), set("件起项次宗批"),
+                   set("场"), {"株", "万株"}, {"亩"}]
+
+
 def units_fit(kind: str, units: frozenset) -> bool:
     if kind != "date":
         units = frozenset(u for u in units if u not in ("年", "月", "日", "天")) or frozenset()
@@ -68,9 +72,12 @@ def units_fit(kind: str, units: frozenset) -> bool:
     }
     if kind in families:
         return any(families[kind](u) for u in units)
-    # A measure word (几家, 几个, 多少处) asks for a count; people say 几家 of what the report
-    # counts in 个, so any count will do.
-    return any(not families["percent"](u) and not families["money"](u) for u in units)
+    # A measure word asks for a count of its kind of thing; people say 几家 of what the report
+    # counts in 个, but not 几所 of what it counts in 户.
+    group = next((g for g in _MEASURE_GROUPS if kind in g), None)
+    if kind == "个" or group is None:
+        return any(not families["percent"](u) and not families["money"](u) for u in units)
+    return any(u.lstrip("万亿") in group or u.lstrip("万亿") == "个" for u in units)
 
 
 @dataclass
@@ -164,20 +171,31 @@ def _plausible_typo(window: str, term: str) -> bool:
 _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 
 
-def _corpus_neighbour(corpus: str, window: str) -> str | None:
+def _bigram_positions(kb: KnowledgeBase, corpus: str) -> dict[str, list[int]]:
+    """Where each two-character string starts in the corpus: the typo search looks up its
+    anchors here instead of scanning the whole report for each of them."""
+    table = getattr(kb, "_bigrams", None)
+    if table is None:
+        table = {}
+        for i in range(len(corpus) - 1):
+            table.setdefault(corpus[i:i + 2], []).append(i)
+        kb._bigrams = table  # type: ignore[attr-defined]
+    return table
+
+
+def _corpus_neighbour(kb: KnowledgeBase, corpus: str, window: str) -> str | None:
     """A phrase of the report one plausible character away from the window ('飘浮森林景观塔' ->
     '漂浮森林景观塔'), found through an exact half: the typo is in the other half."""
+    bigrams = _bigram_positions(kb, corpus)
     half = len(window) // 2
     for anchor, offset in ((window[:half], 0), (window[half:], half)):
-        start = corpus.find(anchor)
-        seen = 0
-        while start != -1 and seen < 50:
-            seen += 1
+        for start in bigrams.get(anchor[:2], [])[:200]:
+            if not corpus.startswith(anchor, start):
+                continue
             begin = start - offset
             candidate = corpus[begin:begin + len(window)] if begin >= 0 else ""
             if len(candidate) == len(window) and _HAN_ONLY.fullmatch(candidate) and _plausible_typo(window, candidate):
                 return candidate
-            start = corpus.find(anchor, start + 1)
     return None
 
 
@@ -201,11 +219,11 @@ def correct_typos(kb: KnowledgeBase, text: str) -> tuple[str, list[tuple[str, st
         while i < len(run):
             for size in range(min(8, len(run) - i), 2, -1):
                 window = run[i:i + size]
-                if window in corpus or not any(i <= k < i + size for k in suspect):
+                if not any(i <= k < i + size for k in suspect) or window in corpus:
                     continue
                 right = _term_neighbour(terms, window)
                 if right is None and size >= 4:
-                    right = _corpus_neighbour(corpus, window)
+                    right = _corpus_neighbour(kb, corpus, window)
                 if right and all(i + k in suspect for k, (a, b) in enumerate(zip(window, right)) if a != b):
                     fixes.append((window, right))
                     i += size - 1
@@ -350,7 +368,11 @@ def _is_foreign_place(kb: KnowledgeBase, word: str) -> bool:
     (北京, 杭州); words like 城市 or 大街 name no place in particular."""
     if len(word) < 2 or word in _GENERIC_PLACES or not kb.tokenizer.is_place(word):
         return False
-    return word[-1] in "省市县区州" or kb.tokenizer.freq(word) >= 500
+    if word[-1] in "省市县区州":
+        return True
+    # '新建' is a place name too, but the report uses it as a verb: a word the report says
+    # three times or more is one of its own words.
+    return kb.tokenizer.freq(word) >= 500 and getattr(kb, "_corpus", "").count(word) < 3
 
 
 def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]]) -> list[TermGroup]:
