@@ -19,6 +19,7 @@ MAX_ANSWER_CHARS = 300
 # does not answer it. Calibrated on the development questions (benchmarks/quality.py).
 MIN_COVERAGE = 0.57
 MIN_GLOSSARY_SCORE = 0.8
+_RANK_PHRASE = re.compile(r"第[一二三四五六七八九十\d]+|首位|前列|领先|领跑")
 _ATTACHED = re.compile(r"^(同比|比上年|增幅|增速|总量|位居|位列|居|列|排名|占|达到|其中|分别|涉及|均|整改|实现)")
 
 
@@ -127,6 +128,9 @@ class Answerer:
         if answer.traditional:
             answer.answer = to_traditional(answer.answer)
             answer.citation = to_traditional(answer.citation)
+        if answer.citation and len(self.kb.reports) > 1:
+            # Several reports in knowledge/: say which one the answer comes from.
+            answer.citation = answer.citation.replace("摘自:", f"摘自:《{answer.report_title}》 › ", 1)
         answer.answer = _cut(answer.answer)
         answer.ms = (time.perf_counter() - started) * 1000
         return answer
@@ -183,6 +187,8 @@ class Answerer:
         if not query.asks_quantity or query.wants_list or p.role not in ("review", "plan"):
             return None
         near = "".join(_pieces_about(p.text, query))
+        if query.units == "rank":
+            return None if _RANK_PHRASE.search(near) else "报告提到了这件事,但没有给出排名"
         # Every quantity as written, growth rates included (extract_figures folds those into amounts).
         units = {(m.group("mult") or "") + m.group("unit") for m in FIGURE.finditer(near)}
         units |= {u for u, pattern in (("月", r"\d+月"), ("日", r"\d+日")) if re.search(pattern, near)}
@@ -218,6 +224,7 @@ class Answerer:
             sources.append(Source(_cut(note.used_text), note.used_section, 1.0, note.used_passage_id))
         sources += [s for s in self._sources(hits[:4]) if s.passage_id != note.used_passage_id]
         where = f"报告注释{note.number}" + (f"(正文见 {note.used_section})" if note.used_section else "")
+        base = {**base, "report_title": self.kb.reports[note.report_id].title}
         return Answer(answered=True, kind="glossary", answer=text, citation=f"摘自:{where}", sources=sources[:4],
                       terms=[note], passage_id=note.used_passage_id, **base)
 
@@ -281,6 +288,7 @@ class Answerer:
                 text = f"{label}:{text}"
         notes = [n for n in self.kb.glossary if n.report_id == p.report_id and any(f in p.sentence_text for f in n.forms)]
         sources = self._sources([best] + rest)[:4]
+        base = {**base, "report_title": self.kb.reports[p.report_id].title}
         return Answer(answered=True, kind=kind, answer=text, citation=f"摘自:{p.section}", sources=sources,
                       terms=notes, passage_id=p.id, paragraph_key=(p.report_id, p.paragraph), **base)
 

@@ -28,7 +28,7 @@ _DEFINE = [
                r"怎么理解|如何理解|的意思|的含义|含义|的定义|的解释|具体是什么|是哪些|是哪几个|有哪些内容)"),
     re.compile(r"^(?:what does|what is|what's|meaning of|define|explain)\s+(?P<t>.+?)(?:\s+mean|\s+means)?[\s??]*$", re.I),
 ]
-_QUANTITY = re.compile(r"多少|(?<!哪)几|目标|水平|多快|\bgdp\b|number of|amount|\brate\b|growth|\btotal\b|百分之|比重|比例|增长|增速|增幅|下降|率|总额|总量|规模|金额|数量|how many|how much|多大|多高|多长|多远|排名|第几")
+_QUANTITY = re.compile(r"多少|(?<!哪)几|目标|水平|多快|(?<![a-z])gdp(?![a-z])|number of|amount|(?<![a-z])rate(?![a-z])|growth|(?<![a-z])total(?![a-z])|百分之|比重|比例|增长|增速|增幅|下降|率|总额|总量|规模|金额|数量|how many|how much|多大|多高|多长|多远|排名|第几")
 _LIST = re.compile(r"哪些|哪几|哪个|哪三|哪两|哪四|哪五|哪六|分别是|包括|包含|有什么|是什么|什么|名单|列举|哪家|哪里|哪儿|谁")
 
 
@@ -38,6 +38,7 @@ _UNIT_QUESTIONS = [
     ("length", re.compile(r"多长|多远|多高|几米|多少米|几公里|多少公里|长度|高度")),
     ("area", re.compile(r"多大面积|面积|多少平方|几平方|多少亩|几亩")),
     ("people", re.compile(r"多少人|几人|几个人|人数|多少名|多少人次|几名")),
+    ("rank", re.compile(r"第几|排名|排第|名次|排在|排多少|位次|排几")),
     ("date", re.compile(r"哪天|哪一天|什么时候|何时|几月几[日号]|几号|哪年|哪一年|什么时间|when")),
 ]
 _ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?!乎)|百分之几|多大|多高|多长|多远|多快|how many|how much|哪天|哪一天|什么时候|何时|几号|哪年")
@@ -235,12 +236,26 @@ def correct_typos(kb: KnowledgeBase, text: str) -> tuple[str, list[tuple[str, st
 
 
 def _unknown_positions(kb: KnowledgeBase, corpus: str, run: str) -> set[int]:
-    """Positions of the run inside words the report never uses (where a typo can hide)."""
+    """Positions of the run inside words the report never uses (where a typo can hide). A typo
+    often breaks a word into single characters ('胡子工成' -> 胡子/工/成): consecutive single
+    characters that the report never writes together count as one unknown word."""
     positions, at = set(), 0
+    singles: list[int] = []
+
+    def flush() -> None:
+        if len(singles) >= 2 and run[singles[0]:singles[-1] + 1] not in corpus:
+            positions.update(singles)
+        singles.clear()
+
     for word in kb.tokenizer.words(run):
-        if word not in corpus:
-            positions.update(range(at, at + len(word)))
+        if len(word) == 1:
+            singles.append(at)
+        else:
+            flush()
+            if word not in corpus:
+                positions.update(range(at, at + len(word)))
         at += len(word)
+    flush()
     return positions
 
 
