@@ -19,6 +19,7 @@ MAX_ANSWER_CHARS = 300
 # does not answer it. Calibrated on the development questions (benchmarks/quality.py).
 MIN_COVERAGE = 0.57
 MIN_GLOSSARY_SCORE = 0.8
+MAX_QUESTION_CHARS = 200
 _RANK_PHRASE = re.compile(r"第[一二三四五六七八九十\d]+|首位|前列|领先|领跑")
 _ATTACHED = re.compile(r"^(同比|比上年|增幅|增速|总量|位居|位列|居|列|排名|占|达到|其中|分别|涉及|均|整改|实现)")
 
@@ -118,9 +119,14 @@ def _gist(sentence: str) -> str:
 class Answerer:
     """Answers questions over one loaded KnowledgeBase."""
 
-    def __init__(self, kb: KnowledgeBase):
+    def __init__(self, kb: KnowledgeBase, warm: bool = True):
         self.kb = kb
         understand(kb, "暖机")  # builds the lazy tables (typo terms, alias table) before the first user
+        if warm:
+            # Loads pypinyin's tables (~0.2 s) now rather than during some user's first typo.
+            from pypinyin import lazy_pinyin
+
+            lazy_pinyin("暖")
 
     def ask(self, question: str) -> Answer:
         started = time.perf_counter()
@@ -136,7 +142,9 @@ class Answerer:
         return answer
 
     def _answer(self, question: str) -> Answer:
-        query = understand(self.kb, question[:2000])
+        # A question is a line or two; past that it is pasted text, and reading all of it would
+        # only cost time (a 5,000-character message must still be answered within milliseconds).
+        query = understand(self.kb, question[:MAX_QUESTION_CHARS])
         base = dict(question=question, report_title=query.report.title, traditional=query.traditional)
         if query.greeting:
             return Answer(answered=False, kind="help", answer=help_text(query.report), **base)

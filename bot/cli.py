@@ -25,7 +25,7 @@ def _db_arg(args, settings) -> Path:
     return Path(args.db) if getattr(args, "db", None) else settings.index_path
 
 
-def ensure_index(knowledge: Path, db: Path, quiet: bool = False):
+def ensure_index(knowledge: Path, db: Path, quiet: bool = False, warm: bool = True):
     """Build the index when it is missing or older than knowledge/; return the loaded answerer."""
     from bot.answer import Answerer
     from bot.freshness import is_stale
@@ -37,7 +37,7 @@ def ensure_index(knowledge: Path, db: Path, quiet: bool = False):
         result = build_index(knowledge, db)
         if not quiet:
             print(f"索引已更新:{_summary(result)}", file=sys.stderr)
-    return Answerer(open_index(db))
+    return Answerer(open_index(db), warm=warm)
 
 
 def _summary(result) -> str:
@@ -55,15 +55,15 @@ def cmd_index(args) -> int:
     return 0
 
 
-def _open(args):
+def _open(args, warm: bool = True):
     from bot.answer import Answerer
     from bot.knowledge_base import open_index
 
     settings = _settings()
     db = _db_arg(args, settings)
     if args.db:
-        return Answerer(open_index(db))
-    return ensure_index(settings.knowledge_dir, db)
+        return Answerer(open_index(db), warm=warm)
+    return ensure_index(settings.knowledge_dir, db, warm=warm)
 
 
 def cmd_glossary(args) -> int:
@@ -103,7 +103,8 @@ def cmd_figures(args) -> int:
 
 
 def cmd_ask(args) -> int:
-    answerer = _open(args)
+    # One question from a fresh process: skip the warm-up that only pays off over many.
+    answerer = _open(args, warm=args.json)
     if args.json:
         for line in sys.stdin:
             question = line.rstrip("\n")

@@ -103,6 +103,15 @@ class KnowledgeBase:
             except sqlite3.OperationalError:
                 return []
 
+    def report_text(self, report_id: str, where: str = "norm") -> str:
+        """All passages of a report joined (by a newline, which no word contains): one scan of
+        it rules out a word that none of them contains."""
+        joined = self.__dict__.setdefault("_joined", {})
+        key = (report_id, where)
+        if key not in joined:
+            joined[key] = "\n".join(getattr(p, where) for p in self.by_report[report_id])
+        return joined[key]
+
     def close(self) -> None:
         self.conn.close()
 

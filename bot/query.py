@@ -169,6 +169,8 @@ def _plausible_typo(window: str, term: str) -> bool:
     return lazy_pinyin(a) == lazy_pinyin(b)
 
 
+MAX_TYPO_TEXT = 80
+MAX_GROUPS = 24  # a question has a handful of content words; more is pasted text
 _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -211,6 +213,8 @@ def correct_typos(kb: KnowledgeBase, text: str) -> tuple[str, list[tuple[str, st
             n.term + n.definition for n in kb.glossary)
     terms = _known_terms(kb)
     fixes = []
+    if len(text) > MAX_TYPO_TEXT:
+        return text, fixes  # pasted text, not a typed question: the search is not worth its cost
     for m in re.finditer(r"[\u4e00-\u9fff]{3,}", text):
         run = m.group(0)
         suspect = _unknown_positions(kb, corpus, run)
@@ -220,7 +224,7 @@ def correct_typos(kb: KnowledgeBase, text: str) -> tuple[str, list[tuple[str, st
         while i < len(run):
             for size in range(min(8, len(run) - i), 2, -1):
                 window = run[i:i + size]
-                if not any(i <= k < i + size for k in suspect) or window in corpus:
+                if not any(k in suspect for k in range(i, i + size)) or window in corpus:
                     continue
                 right = _term_neighbour(terms, window)
                 if right is None and size >= 4:
@@ -358,7 +362,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     stripped = _YEAR.sub(" ", stripped)
     rewritten, aliases = _apply_aliases(kb, stripped)
     q.foreign_places = [w for w in kb.tokenizer.words(stripped) if _is_foreign_place(kb, w)]
-    q.groups = _groups(kb, stripped, aliases)
+    q.groups = _groups(kb, stripped, aliases)[:MAX_GROUPS]
     return q
 
 
@@ -445,7 +449,9 @@ def idf(kb: KnowledgeBase, report_id: str, alternatives: list[str]) -> float:
     for alt in alternatives:
         key = (report_id, alt)
         if key not in memo:
-            memo[key] = sum(1 for p in passages if alt in p.norm)
+            if len(memo) > 100_000:
+                memo.clear()
+            memo[key] = sum(1 for p in passages if alt in p.norm) if alt in kb.report_text(report_id) else 0
         dfs.append(memo[key])
     df = min(dfs, default=0)
     return math.log((len(passages) + 1) / (df + 0.5)) + 0.5

@@ -38,7 +38,13 @@ def _containing(kb: KnowledgeBase, report_id: str, word: str, where: str = "norm
     key = (report_id, word, where)
     found = memo.get(key)
     if found is None:
-        found = memo[key] = frozenset(p.id for p in kb.by_report[report_id] if word in getattr(p, where))
+        if word not in kb.report_text(report_id, where):
+            found = frozenset()  # one scan of the joined text rules out most words at once
+        else:
+            found = frozenset(p.id for p in kb.by_report[report_id] if word in getattr(p, where))
+        if len(memo) > 100_000:  # hostile input invents words without end
+            memo.clear()
+        memo[key] = found
     return found
 
 
