@@ -242,13 +242,20 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 # Admin
 
 
+async def refused(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str) -> bool:
+    """True (after a polite refusal, and a log line) when the user is not in ADMIN_IDS."""
+    user = update.effective_user
+    if _service(context).is_admin(user.id if user else None):
+        return False
+    logger.warning("refused /%s from user %s (not in ADMIN_IDS)", command, user.id if user else "?")
+    await send_reply(update, context, Reply(ADMIN_ONLY))
+    return True
+
+
 async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reindex (admins): rebuild from knowledge/ while answering goes on."""
     service = _service(context)
-    user = update.effective_user
-    if not service.is_admin(user.id if user else None):
-        logger.warning("refused /reindex from user %s (not in ADMIN_IDS)", user.id if user else "?")
-        await send_reply(update, context, Reply(ADMIN_ONLY))
+    if await refused(update, context, "reindex"):
         return
     await send_reply(update, context, Reply("正在重建索引,问答照常进行……"))
     try:
@@ -265,10 +272,7 @@ async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/stats (admins): questions, share answered, answer time, top unanswered questions."""
     service = _service(context)
-    user = update.effective_user
-    if not service.is_admin(user.id if user else None):
-        logger.warning("refused /stats from user %s (not in ADMIN_IDS)", user.id if user else "?")
-        await send_reply(update, context, Reply(ADMIN_ONLY))
+    if await refused(update, context, "stats"):
         return
     s = service.stats.summary()
     lines = [f"<b>使用统计</b>", f"提问 {s.questions} 次,来自 {s.users} 位用户;已回答 {s.answered_share:.0%}({s.answered} 次)",
