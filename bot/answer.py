@@ -12,14 +12,22 @@ from bot.figures import FIGURE
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form
 from bot.normalize import to_traditional
 from bot.query import Query, understand, units_fit
-from bot.search import Hit, match_glossary, rank
+from bot.search import Hit, match_glossary, matches_rarest, rank, unknown_share
 
 MAX_ANSWER_CHARS = 300
 # Below this share of the question's (weighted) words found in the best passage, the report
 # does not answer it. Calibrated on the development questions (benchmarks/quality.py).
 MIN_COVERAGE = 0.57
+# A 多少/几 question whose best passage has a number of the kind asked right beside the words
+# it matched may cover less of the question: the number is evidence the words alone are not.
+MIN_COVERAGE_WITH_NUMBER = 0.40
+MAX_UNKNOWN_SHARE = 0.25
 MIN_GLOSSARY_SCORE = 0.8
 MAX_QUESTION_CHARS = 200
+_BARE_MULTIPLE = re.compile(r"(\d+(?:\.\d+)?)(亿|万)(?![元美\d])")
+_CHINESE_COUNT = re.compile(r"(?<![一二两三四五六七八九十百千万])([一二两三四五六七八九十百千]+)(个|家|所|座|条|项|场|批|宗|名|人|户|亩|栋|台|辆)")
+_TIME_PHRASE = re.compile(r"\d+月|\d+日|今年|年内|年底|年初|上半年|下半年|明年|\d{4}年|已")
+_ASKS = re.compile(r"多少|几(?!乎)|how many|how much")
 _RANK_PHRASE = re.compile(r"第[一二三四五六七八九十\d]+|首位|前列|领先|领跑")
 _ATTACHED = re.compile(r"^(同比|比上年|增幅|增速|总量|位居|位列|居|列|排名|占|达到|其中|分别|涉及|均|整改|实现)")
 
@@ -162,10 +170,12 @@ class Answerer:
             hits.sort(key=lambda h: (-h.score, h.passage.id))
         if note and note_score >= MIN_GLOSSARY_SCORE and (query.define_term or not query.wants_number):
             return self._glossary_answer(note, hits, base)
-        if not hits or hits[0].coverage < MIN_COVERAGE:
+        if not hits or hits[0].coverage < self._coverage_needed(query, hits[0]):
             return Answer(answered=False, kind="none", answer=not_found_text(query.report), **base,
                           sources=self._sources(hits[:3]))
         best = hits[0]
+        if best.passage.role == "meta" and query.asks_person:
+            return Answer(answered=False, kind="none", answer=not_found_text(query.report, "报告没有个人情况"), **base)
         if best.passage.role == "note":
             note = next(n for n in self.kb.glossary if n.report_id == best.passage.report_id and n.number == best.passage.note)
             return self._glossary_answer(note, hits[1:], base)
@@ -177,6 +187,17 @@ class Answerer:
             # '杭州市西湖区GDP': the report names that place but gives no such figure for it.
             return Answer(answered=False, kind="none", answer=not_found_text(query.report, f"报告没有{query.foreign_places[0]}的这项内容"), **base)
         return self._passage_answer(query, best, hits[1:], base)
+
+    def _coverage_needed(self, query: Query, best: Hit) -> float:
+        """MIN_COVERAGE, or less for a 多少/几 question whose passage has a number of the kind
+        asked beside its words, as long as what it misses are everyday words and not a
+        name the report never uses ('进出口', '下辖'): those mean another question."""
+        if (query.asks_quantity and query.units and best.passage.role in ("review", "plan")
+                and self._no_such_number(query, best.passage) is None
+                and unknown_share(self.kb, query, best.passage) <= MAX_UNKNOWN_SHARE
+                and matches_rarest(self.kb, query, best.passage)):
+            return MIN_COVERAGE_WITH_NUMBER
+        return MIN_COVERAGE
 
     @staticmethod
     def _year_mismatch(query: Query, best: Hit) -> str | None:
@@ -195,14 +216,18 @@ class Answerer:
         if not query.asks_quantity or query.wants_list or p.role not in ("review", "plan"):
             return None
         near = "".join(_pieces_about(p.text, query))
-        if query.units == "rank":
-            return None if _RANK_PHRASE.search(near) else "报告提到了这件事,但没有给出排名"
+        if "rank" in query.units and _RANK_PHRASE.search(near):
+            return None
+        if "date" in query.units and _TIME_PHRASE.search(near):
+            return None
         # Every quantity as written, growth rates included (extract_figures folds those into amounts).
         units = {(m.group("mult") or "") + m.group("unit") for m in FIGURE.finditer(near)}
+        units |= {m.group(2) for m in _BARE_MULTIPLE.finditer(near)}
+        units |= {m.group(2) for m in _CHINESE_COUNT.finditer(near)}  # '四个教育集团', '近千亩' 
         units |= {u for u, pattern in (("月", r"\d+月"), ("日", r"\d+日")) if re.search(pattern, near)}
         if not units:
             return "报告提到了这件事,但没有给出这个数字"
-        if query.units and not units_fit(query.units, frozenset(units)):
+        if query.units and not units_fit(query.units, frozenset(u for u in units if u)):
             return "报告提到了这件事,但没有给出这样的数字"
         return None
 
@@ -258,6 +283,23 @@ class Answerer:
     def _figure_text(p: Passage, query: Query) -> str:
         return _focus(p.text, query) if len(p.text) > 90 else p.text
 
+    def _second_part(self, query: Query, p: Passage) -> str:
+        """'几个校建工程,几个装修改造工程?': a question asking two things may find the second in
+        another clause of the same year; add it."""
+        if len(_ASKS.findall(query.raw)) < 2:
+            return ""
+        missing = [g for g in query.groups if not g.frame and len(g.word) >= 2
+                   and not any(alt in p.norm for alt in g.alternatives + g.related)]
+        # Look in the same paragraph, the clauses of the same sentence first.
+        nearby = [o for o in self.kb.paragraphs[(p.report_id, p.paragraph)] if o.id != p.id and re.search(r"\d", o.text)]
+        nearby.sort(key=lambda o: (o.sentence != p.sentence, abs(o.sentence - p.sentence), o.clause))
+        best, best_hits = None, 0
+        for o in nearby:
+            hits = sum(1 for g in missing if any(alt in o.norm for alt in g.alternatives + g.related))
+            if hits > best_hits:
+                best, best_hits = o, hits
+        return self._figure_text(best, query) if best else ""
+
     @staticmethod
     def _other_year(query: Query, best: Hit, rest: list[Hit]) -> Hit | None:
         if query.year or query.wants_plan or query.wants_past:
@@ -276,6 +318,7 @@ class Answerer:
         if query.wants_number and has_number and p.role in ("review", "plan"):
             kind = "figure"
             text = f"{label}:{self._figure_text(p, query)}"
+            text += self._second_part(query, p)
             other = self._other_year(query, best, rest)
             if other:
                 # No year said and the report has the indicator for both: give both, each labelled.

@@ -82,6 +82,7 @@ class KnowledgeBase:
     aliases: list[tuple[str, str]]  # (alias, canonical), longest alias first
     tokenizer: Tokenizer
     conn: sqlite3.Connection
+    synonyms: dict[str, list[str]] = field(default_factory=dict)  # everyday word -> report words (bot.thesaurus)
     generation: str = "0"  # the build id: buttons made from another build are stale
     lock: threading.Lock = field(default_factory=threading.Lock)
     by_report: dict[str, list[Passage]] = field(default_factory=dict)
@@ -170,7 +171,9 @@ def _load(path: Path, conn: sqlite3.Connection) -> KnowledgeBase:
     prefixes = json.loads(conn.execute("select value from tokenizer where key = 'prefix_dictionary'").fetchone()[0])
     if not reports or not passages:
         raise IndexInvalid(f"{path}: the index holds no report — rebuild it with `reportbot index`")
-    kb = KnowledgeBase(path, reports, passages, glossary, figures, aliases, Tokenizer(prefixes), conn)
+    row = conn.execute("select value from tokenizer where key = 'synonyms'").fetchone()
+    kb = KnowledgeBase(path, reports, passages, glossary, figures, aliases, Tokenizer(prefixes), conn,
+                       synonyms=json.loads(row[0]) if row else {})
     for p in passages.values():
         kb.by_report.setdefault(p.report_id, []).append(p)
         kb.paragraphs.setdefault((p.report_id, p.paragraph), []).append(p)

@@ -29,7 +29,7 @@ _DEFINE = [
     re.compile(r"^(?:what does|what is|what's|meaning of|define|explain)\s+(?P<t>.+?)(?:\s+mean|\s+means)?[\s??]*$", re.I),
 ]
 _QUANTITY = re.compile(r"多少|(?<!哪)几|目标|水平|多快|(?<![a-z])gdp(?![a-z])|number of|amount|(?<![a-z])rate(?![a-z])|growth|(?<![a-z])total(?![a-z])|百分之|比重|比例|增长|增速|增幅|下降|率|总额|总量|规模|金额|数量|how many|how much|多大|多高|多长|多远|排名|第几")
-_LIST = re.compile(r"哪些|哪几|哪个|哪三|哪两|哪四|哪五|哪六|分别是|包括|包含|有什么|是什么|什么|名单|列举|哪家|哪里|哪儿|谁")
+_LIST = re.compile(r"哪些|哪几|哪个|哪三|哪两|哪四|哪五|哪六|分别是|包括|包含|有什么|是什么(?!时候|时间)|什么(?!时候|时间|意思)|名单|列举|哪家|哪里|哪儿|谁")
 
 
 _UNIT_QUESTIONS = [
@@ -41,32 +41,41 @@ _UNIT_QUESTIONS = [
     ("rank", re.compile(r"第几|排名|排第|名次|排在|排多少|位次|排几")),
     ("date", re.compile(r"哪天|哪一天|什么时候|何时|几月几[日号]|几号|哪年|哪一年|什么时间|when")),
 ]
+_PERSON_FACTS = re.compile(r"哪里人|哪儿人|籍贯|老家|年龄|几岁|多大年纪|多少岁|出生|生日|学历|毕业于|简历|家人|工资多少|电话|手机号")
 _ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?!乎)|百分之几|多大|多高|多长|多远|多快|how many|how much|哪天|哪一天|什么时候|何时|几号|哪年")
-_MEASURE_QUESTION = re.compile(r"(?:几|多少)(家|处|条|场|所|栋|台|辆|件|项|次|户|座|亩|株|盏|套|宗|批|剂次|起|万?株|个)")
+_MEASURE_QUESTION = re.compile(r"(?:几|多少)(家|处|条|场|所|栋|台|部|辆|件|项|次|户|座|亩|株|盏|套|宗|批|剂次|起|万?株|个)")
 
 
-def expected_units(text: str) -> str | None:
-    """The kind of number a question asks for, so a passage whose numbers are of another kind
-    ('吴齐美术馆总投资多少' answered with '城市书房2所') does not pass for an answer."""
-    for kind, pattern in _UNIT_QUESTIONS:
-        if pattern.search(text):
-            return kind
-    if m := _MEASURE_QUESTION.search(text):
-        return m.group(1)[-1]
-    return None
+def expected_units(text: str) -> tuple[str, ...]:
+    """The kinds of number a question asks for (one for each thing it asks: '多少宗、多少亩'),
+    so a passage whose numbers are of another kind ('吴齐美术馆总投资多少' answered with
+    '城市书房2所') does not pass for an answer."""
+    kinds = [kind for kind, pattern in _UNIT_QUESTIONS if pattern.search(text)]
+    if "percent" in kinds and "money" in kinds:
+        kinds.remove("money")  # '收入增长多少' asks for the growth, not the income
+    kinds += [m.group(1)[-1] for m in _MEASURE_QUESTION.finditer(text)]
+    return tuple(dict.fromkeys(kinds))
 
 
-_MEASURE_GROUPS = [set("家所座处栋间"), set("人名"), {"人次"}, set("条"), set("户套"), set("台辆盏"), set("件起项次宗批"),
+_MEASURE_GROUPS = [set("家所座处栋间"), set("人名"), {"人次"}, set("条"), set("户套"), set("台辆盏部"), set("件起项次宗批"),
                    set("场"), {"株", "万株"}, {"亩"}]
 
 
-def units_fit(kind: str, units: frozenset) -> bool:
+def units_fit(kinds: tuple[str, ...] | str, units: frozenset) -> bool:
+    """Does any number of these units answer any of the kinds asked?"""
+    if isinstance(kinds, tuple):
+        return any(_unit_fits(kind, units) for kind in kinds)
+    return _unit_fits(kinds, units)
+
+
+def _unit_fits(kind: str, units: frozenset) -> bool:
     if kind != "date":
         units = frozenset(u for u in units if u not in ("年", "月", "日", "天")) or frozenset()
     families = {
         "date": lambda u: u in ("月", "日", "年"),
         "percent": lambda u: u == "%",
-        "money": lambda u: "元" in u,
+        "money": lambda u: "元" in u or u in ("亿", "万"),  # '总投资1351亿的100个项目'
+
         "length": lambda u: u.endswith(("米", "公里")) and "平方" not in u,
         "area": lambda u: "平方" in u or u.endswith(("亩", "公顷")),
         "people": lambda u: u.endswith(("人", "人次", "名")),
@@ -105,7 +114,8 @@ class Query:
     wants_list: bool = False
     define_term: str | None = None
     asks_quantity: bool = False  # an explicit 多少/几: only a number answers it
-    units: str | None = None  # the kind of number asked for: money, percent, length, area, people, or a measure word
+    asks_person: bool = False  # 哪里人, 年龄: facts about a person no work report gives
+    units: tuple[str, ...] = ()  # the kinds of number asked for: money, percent, length, area, people, rank, date, or measure words
     greeting: bool = False
     groups: list[TermGroup] = field(default_factory=list)
     foreign_places: list[str] = field(default_factory=list)
@@ -117,7 +127,7 @@ def own_place_names(report: ReportInfo) -> list[str]:
     city_short = re.sub(r"[市州]$", "", report.city)
     district_short = re.sub(r"[区县市]$", "", report.district)
     names = {report.city + report.district, city_short + report.district, city_short + district_short,
-             report.district, district_short, "全区", "本区", "我区", "该区", "区里", "区政府", "辖区"}
+             report.district, district_short, "全区", "本区", "我区", "该区", "区政府"}
     return sorted((n for n in names if n), key=len, reverse=True)
 
 
@@ -252,7 +262,9 @@ def _unknown_positions(kb: KnowledgeBase, corpus: str, run: str) -> set[int]:
         singles.clear()
 
     for word in kb.tokenizer.words(run):
-        if len(word) == 1:
+        if word in STOPWORDS:
+            flush()  # '什么', '多少': everyday words, not misspelt report terms
+        elif len(word) == 1:
             singles.append(at)
         else:
             flush()
@@ -312,15 +324,19 @@ def _apply_aliases(kb: KnowledgeBase, text: str) -> tuple[str, dict[str, list[st
     replaced by the report's words, and {alias: [canonical, ...]}."""
     found: dict[str, list[str]] = {}
     taken = [False] * len(text)
+    # A Chinese alias must not cut a word of the question in two: '建了' is not in '新建了'.
+    bounds = kb.tokenizer.boundaries(text)
     for alias, canonicals in _alias_table(kb):
         start = text.find(alias)
         while start != -1:
             end = start + len(alias)
             free = not any(taken[start:end])
             # ASCII aliases match whole words only ('gdp' not inside 'gdpr').
-            whole = not alias.isascii() or (
-                not (start and text[start - 1].isascii() and text[start - 1].isalnum())
-                and not (end < len(text) and text[end].isascii() and text[end].isalnum()))
+            if alias.isascii():
+                whole = (not (start and text[start - 1].isascii() and text[start - 1].isalnum())
+                         and not (end < len(text) and text[end].isascii() and text[end].isalnum()))
+            else:
+                whole = start in bounds and end in bounds
             if free and whole:
                 found[alias] = canonicals
                 taken[start:end] = [True] * len(alias)
@@ -354,6 +370,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     q.wants_number = bool(_QUANTITY.search(text))
     q.units = expected_units(text)
     q.asks_quantity = bool(_ASKS_QUANTITY.search(text))
+    q.asks_person = bool(_PERSON_FACTS.search(text))
     q.wants_list = bool(_LIST.search(text))
 
     stripped = text
@@ -361,7 +378,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
         stripped = stripped.replace(name, " ")
     stripped = _YEAR.sub(" ", stripped)
     rewritten, aliases = _apply_aliases(kb, stripped)
-    q.foreign_places = [w for w in kb.tokenizer.words(stripped) if _is_foreign_place(kb, w)]
+    q.foreign_places = [w for w in kb.tokenizer.words(stripped) if _is_foreign_place(kb, w)] + _unknown_place_names(kb, stripped)
     q.groups = _groups(kb, stripped, aliases)[:MAX_GROUPS]
     return q
 
@@ -376,16 +393,34 @@ ENGLISH_STOPWORDS = frozenset(
 # Words that say when or how much is asked, already read into year / wants_plan / wants_number.
 _TIME_WORDS = re.compile(r"^(去年|今年|明年|前年|上年|本年|全年|年内|过去一年|一年|当年|目前|现在|已经|已|共|总共|一共|全|同比|为|了|要|会|"
                          r"计划|目标|力争|打算|预期|预计|将|将要|准备|争取|"
-                         r"(几|多少|多)[个家处人件场次条辆台所栋户亩元项座名起批种]?|百分之几|第几)$")
+                         r"(几|多少|多)[个家处人件场次条辆台部所栋户亩元项座名起批种盏套株位]?|百分之几|第几)$")
 # Words jieba tags as places that name no particular place.
 _GENERIC_PLACES = frozenset("城市 全国 全省 全市 地方 国家 中国 社区 街道 中心 城区 省内 市内 区域 区内 本地 当地 农村 乡镇 城乡 省市 市区 县区 "
                             "各地 沿江 周边 内地 海外 国外 国内 大街 街上 街头 马路 路边 路口 附近 市中心 城里 乡下 郊区 小区 景区 公园".split())
 
 
+def _unknown_place_names(kb: KnowledgeBase, text: str) -> list[str]:
+    """A name jieba does not know falls apart into single characters ('红谷滩区' -> 红/谷/滩/区):
+    three or more of them ending in 区/县/市/省 that the report never writes are a place name."""
+    corpus = getattr(kb, "_corpus", "")
+    names, run = [], ""
+    for word in kb.tokenizer.words(text) + [""]:
+        if len(word) == 1 and "\u4e00" <= word <= "\u9fff":
+            run += word
+            continue
+        if len(run) >= 3 and run[-1] in "区县市省" and run not in corpus:
+            names.append(run)
+        run = ""
+    return names
+
+
 def _is_foreign_place(kb: KnowledgeBase, word: str) -> bool:
     """A named place: jieba tags it a place and it is a 省/市/县/区 name or a well-known one
-    (北京, 杭州); words like 城市 or 大街 name no place in particular."""
-    if len(word) < 2 or word in _GENERIC_PLACES or not kb.tokenizer.is_place(word):
+    (北京, 杭州); words like 城市 or 大街 name no place in particular. A name the report never
+    uses that ends like one ('红谷滩区') is another place too."""
+    if len(word) < 2 or word in _GENERIC_PLACES:
+        return False
+    if not kb.tokenizer.is_place(word):
         return False
     if word[-1] in "省市县区州":
         return True
@@ -409,7 +444,7 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]]) -> list
             if alias not in own and alias not in related:
                 related.insert(0, alias)
             groups.append(TermGroup(alias, own, related))
-    for word in _recut(kb, kb.tokenizer.words(rest)):
+    for word in _recut(kb, [w for w in kb.tokenizer.words(rest) if w not in STOPWORDS]):
         word = word.strip()
         if (not word or word in STOPWORDS or _TIME_WORDS.match(word) or re.fullmatch(r"[\W_]+", word)
                 or _is_foreign_place(kb, word)):
@@ -418,7 +453,8 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]]) -> list
             continue
         # An English word the aliases do not translate weighs little: English questions are
         # matched through the words the aliases do translate.
-        groups.append(TermGroup(word, [word], frame=word in FRAME_WORDS or word.isascii() and word.isalpha()))
+        groups.append(TermGroup(word, [word], related=kb.synonyms.get(word, [])[:8],
+                                frame=word in FRAME_WORDS or word.isascii() and word.isalpha()))
     return groups
 
 

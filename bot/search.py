@@ -74,14 +74,7 @@ def _fuzzy_credit(group: TermGroup, p: Passage) -> float:
 
 def rank(kb: KnowledgeBase, query: Query, limit: int = 8, rerank: int = 40) -> list[Hit]:
     report_id = query.report.id
-    weights = []
-    for g in query.groups:
-        w = idf(kb, report_id, g.alternatives + g.related)
-        if len(g.word) == 1:
-            w *= 0.4  # one character says little: '树', '钱'
-        if g.frame:
-            w *= 0.3
-        weights.append(w)
+    weights = [_weight(kb, report_id, g) for g in query.groups]
     total = sum(weights)
     if not total:
         return []
@@ -108,6 +101,42 @@ def rank(kb: KnowledgeBase, query: Query, limit: int = 8, rerank: int = 40) -> l
         hits.append(Hit(p, coverage + 0.08 * prior.get(pid, 0.0) / top_prior + _fit(query, p), coverage))
     hits.sort(key=lambda h: (-h.score, h.passage.id))
     return hits[:limit]
+
+
+def unknown_share(kb: KnowledgeBase, query: Query, p: Passage) -> float:
+    """The share of the question's weight in words of two or more characters that the report
+    never uses at all and the passage does not match either."""
+    weights = [_weight(kb, query.report.id, g) for g in query.groups]
+    total = sum(weights) or 1.0
+    unknown = 0.0
+    for g, w in zip(query.groups, weights):
+        if len(g.word) < 2 or g.frame or _exact_credit(kb, query.report.id, g).get(p.id):
+            continue
+        if not any(alt in kb.report_text(query.report.id) for alt in g.alternatives + g.related):
+            unknown += w
+    return unknown / total
+
+
+def matches_rarest(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
+    """Does the passage say the question's rarest word among those the report uses at all?
+    ('洪城科贷通…贷款' answered with another loan is not an answer.)"""
+    report_id = query.report.id
+    present = [g for g in query.groups if not g.frame and len(g.word) >= 2
+               and any(alt in kb.report_text(report_id) for alt in g.alternatives + g.related)]
+    if not present:
+        return False
+    weights = {id(g): _weight(kb, report_id, g) for g in present}
+    top = max(weights.values())
+    return all(p.id in _exact_credit(kb, report_id, g) for g in present if weights[id(g)] >= 0.9 * top)
+
+
+def _weight(kb: KnowledgeBase, report_id: str, g: TermGroup) -> float:
+    w = idf(kb, report_id, g.alternatives + g.related)
+    if len(g.word) == 1:
+        w *= 0.4  # one character says little: '树', '钱'
+    if g.frame:
+        w *= 0.3
+    return w
 
 
 def _fit(query: Query, p: Passage) -> float:

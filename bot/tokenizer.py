@@ -100,6 +100,13 @@ class Tokenizer:
         word ('塔建' from '景观塔建在') is more often two words run together than a new term."""
         return [w for w in self._jieba.cut(text, HMM=False) if w.strip()]
 
+    def boundaries(self, text: str) -> set[int]:
+        """Offsets in the text where a word starts or ends (the plain cut, spaces included)."""
+        bounds = {0, len(text)}
+        for _word, start, end in self._jieba.tokenize(text, HMM=False):
+            bounds.update((start, end))
+        return bounds
+
     def freq(self, word: str) -> int:
         return self._freq.get(word, 0)
 
