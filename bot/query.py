@@ -489,5 +489,6 @@ def idf(kb: KnowledgeBase, report_id: str, alternatives: list[str]) -> float:
                 memo.clear()
             memo[key] = sum(1 for p in passages if alt in p.norm) if alt in kb.report_text(report_id) else 0
         dfs.append(memo[key])
-    df = min(dfs, default=0)
+    # The rarest way the report says it; a way it never says (an English alias) does not count.
+    df = min((d for d in dfs if d), default=0)
     return math.log((len(passages) + 1) / (df + 0.5)) + 0.5
