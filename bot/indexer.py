@@ -27,7 +27,8 @@ from bot.report import Report
 from bot.schema import SCHEMA_VERSION
 from bot.textio import read_text
 from bot.thesaurus import synonyms_for
-from bot.tokenizer import Tokenizer, prefix_dictionary, select_vocabulary
+from bot.english import english_words_for
+from bot.tokenizer import Tokenizer, prefix_dictionary, select_vocabulary, substrings_of
 
 PATH_SEP = " › "
 
@@ -142,13 +143,15 @@ def build_index(knowledge: Path, db_path: Path) -> BuildResult:
     terms = [w for w, _f, _t in userdict] + [form for r, _ in reports for note in r.notes for form in note.forms]
     terms += [w for a in aliases for w in (a.canonical, a.alias) if len(w) >= 3 and not w.isascii()]
     all_text = [normalize(p.text) for r, _ in reports for p in r.paragraphs]
-    vocab = select_vocabulary(all_text + [a.alias for a in aliases], terms)
+    substrings = substrings_of(all_text + [n.term + n.definition for r, _ in reports for n in r.notes])
+    vocab = select_vocabulary(substrings | substrings_of(a.alias for a in aliases), terms)
     for word, freq, _tag in userdict:
         # Tagged 'term' so the typo matcher knows these are the report's own words.
         vocab[word] = (max(freq, vocab.get(word, (0, ""))[0]), "term")
     # The thesaurus's everyday words must be cut as words too ('交税', not 交/税), or they
     # are never looked up.
-    synonyms = synonyms_for({w for w in vocab if len(w) >= 2} & _report_words(all_text))
+    synonyms = synonyms_for({w for w in vocab if len(w) >= 2} & substrings)
+    english = english_words_for(substrings)
     for word in synonyms:
         vocab.setdefault(word, (1000, ""))
     prefixes = prefix_dictionary(vocab)
@@ -159,24 +162,14 @@ def build_index(knowledge: Path, db_path: Path) -> BuildResult:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        counts = _write(sqlite_utils.Database(tmp), reports, sources, aliases, prefixes, synonyms, tokenizer)
+        counts = _write(sqlite_utils.Database(tmp), reports, sources, aliases, prefixes, synonyms, english, tokenizer)
         os.replace(tmp, db_path)
     finally:
         tmp.unlink(missing_ok=True)
     return BuildResult(db_path, len(reports), *counts, seconds=time.perf_counter() - started)
 
 
-def _report_words(texts: list[str]) -> set[str]:
-    """Every substring of 2-8 characters of the texts: a word 'is in the report' if it is one."""
-    out: set[str] = set()
-    for text in texts:
-        for i in range(len(text)):
-            for j in range(i + 2, min(i + 9, len(text) + 1)):
-                out.add(text[i:j])
-    return out
-
-
-def _write(db: sqlite_utils.Database, reports, sources, aliases, prefixes, synonyms, tokenizer) -> tuple[int, int, int, int]:
+def _write(db: sqlite_utils.Database, reports, sources, aliases, prefixes, synonyms, english, tokenizer) -> tuple[int, int, int, int]:
     n_passages = n_glossary = n_figures = n_anomalies = 0
     with db.conn:
         for report, encoding in reports:
@@ -220,6 +213,7 @@ def _write(db: sqlite_utils.Database, reports, sources, aliases, prefixes, synon
         # fresh process must stay well under a second).
         db["tokenizer"].insert({"key": "prefix_dictionary", "value": json.dumps(prefixes, ensure_ascii=False)}, pk="key")
         db["tokenizer"].insert({"key": "synonyms", "value": json.dumps(synonyms, ensure_ascii=False)})
+        db["tokenizer"].insert({"key": "english", "value": json.dumps(english, ensure_ascii=False)})
         db["sources"].insert_all(sources)
         db["index_info"].insert_all([
             {"key": "schema_version", "value": str(SCHEMA_VERSION)},

@@ -83,6 +83,7 @@ class KnowledgeBase:
     tokenizer: Tokenizer
     conn: sqlite3.Connection
     synonyms: dict[str, list[str]] = field(default_factory=dict)  # everyday word -> report words (bot.thesaurus)
+    english: dict[str, list[str]] = field(default_factory=dict)  # English word or phrase -> report words (bot.english)
     generation: str = "0"  # the build id: buttons made from another build are stale
     lock: threading.Lock = field(default_factory=threading.Lock)
     by_report: dict[str, list[Passage]] = field(default_factory=dict)
@@ -171,9 +172,9 @@ def _load(path: Path, conn: sqlite3.Connection) -> KnowledgeBase:
     prefixes = json.loads(conn.execute("select value from tokenizer where key = 'prefix_dictionary'").fetchone()[0])
     if not reports or not passages:
         raise IndexInvalid(f"{path}: the index holds no report — rebuild it with `reportbot index`")
-    row = conn.execute("select value from tokenizer where key = 'synonyms'").fetchone()
+    tables = {r["key"]: r["value"] for r in conn.execute("select key, value from tokenizer where key in ('synonyms', 'english')")}
     kb = KnowledgeBase(path, reports, passages, glossary, figures, aliases, Tokenizer(prefixes), conn,
-                       synonyms=json.loads(row[0]) if row else {})
+                       synonyms=json.loads(tables.get("synonyms", "{}")), english=json.loads(tables.get("english", "{}")))
     for p in passages.values():
         kb.by_report.setdefault(p.report_id, []).append(p)
         kb.paragraphs.setdefault((p.report_id, p.paragraph), []).append(p)

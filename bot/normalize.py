@@ -15,7 +15,6 @@ from functools import lru_cache
 import opencc
 
 _T2S = opencc.OpenCC("t2s")
-_S2T = opencc.OpenCC("s2t")
 
 _INVISIBLE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufe00-\ufe0f]")
 
@@ -29,8 +28,13 @@ def to_simplified(text: str) -> str:
     return _T2S.convert(text)
 
 
+@lru_cache(maxsize=1)
+def _s2t() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")  # loaded on the first Traditional reply, not at start-up
+
+
 def to_traditional(text: str) -> str:
-    return _S2T.convert(text)
+    return _s2t().convert(text)
 
 
 def is_traditional(text: str) -> bool:

@@ -11,6 +11,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from bot.knowledge_base import KnowledgeBase, ReportInfo, match_form
+from bot.english import english_tokens
 from bot.normalize import is_traditional, normalize
 from bot.tokenizer import STOPWORDS
 
@@ -444,7 +445,8 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]]) -> list
             if alias not in own and alias not in related:
                 related.insert(0, alias)
             groups.append(TermGroup(alias, own, related))
-    for word in _recut(kb, [w for w in kb.tokenizer.words(rest) if w not in STOPWORDS]):
+    groups += _english_groups(kb, rest)
+    for word in _recut(kb, [w for w in kb.tokenizer.words(rest) if w not in STOPWORDS and not w.isascii()]):
         word = word.strip()
         if (not word or word in STOPWORDS or _TIME_WORDS.match(word) or re.fullmatch(r"[\W_]+", word)
                 or _is_foreign_place(kb, word)):
@@ -455,6 +457,27 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]]) -> list
         # matched through the words the aliases do translate.
         groups.append(TermGroup(word, [word], related=kb.synonyms.get(word, [])[:8],
                                 frame=word in FRAME_WORDS or word.isascii() and word.isalpha()))
+    return groups
+
+
+def _english_groups(kb: KnowledgeBase, text: str) -> list[TermGroup]:
+    """English words, translated into the report's words through CC-CEDICT (bot.english); a
+    two-word phrase ('street light') is tried before its words. An English word with no
+    translation still counts, for little: it says what the question is about."""
+    tokens = [t for t in english_tokens(text) if len(t) >= 2 and t not in ENGLISH_STOPWORDS]
+    groups, i = [], 0
+    while i < len(tokens):
+        pair = " ".join(tokens[i:i + 2])
+        if i + 1 < len(tokens) and pair in kb.english:
+            groups.append(TermGroup(pair, kb.english[pair][:6]))
+            i += 2
+            continue
+        word = tokens[i]
+        if word in kb.english:
+            groups.append(TermGroup(word, kb.english[word][:6]))
+        elif word not in ENGLISH_STOPWORDS and not word.isdigit():
+            groups.append(TermGroup(word, [word], frame=True))
+        i += 1
     return groups
 
 
