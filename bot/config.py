@@ -10,6 +10,10 @@ from pathlib import Path
 from bot.errors import ConfigError
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+# In a checkout (an editable install) the defaults are the project's own folders, so the
+# commands work from any directory; installed elsewhere they are relative to the working one.
+_PROJECT = Path(__file__).resolve().parent.parent
+_BASE = _PROJECT if (_PROJECT / "knowledge").is_dir() else Path(".")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -52,9 +56,9 @@ class Settings:
     token: str = ""
     base_url: str = DEFAULT_BASE_URL
     admin_ids: frozenset[int] = field(default_factory=frozenset)
-    knowledge_dir: Path = Path("knowledge")
-    index_path: Path = Path("var/index.db")
-    stats_path: Path = Path("var/stats.db")
+    knowledge_dir: Path = _BASE / "knowledge"
+    index_path: Path = _BASE / "var" / "index.db"
+    stats_path: Path = _BASE / "var" / "stats.db"
     log_level: str = "INFO"
     webhook_url: str = ""
     webhook_listen: str = "0.0.0.0"
@@ -96,9 +100,9 @@ def from_env() -> Settings:
         token=token,
         base_url=base_url,
         admin_ids=_admin_ids(env.get("ADMIN_IDS", "")),
-        knowledge_dir=Path(env.get("KNOWLEDGE_DIR", "").strip() or "knowledge"),
-        index_path=Path(env.get("INDEX_PATH", "").strip() or "var/index.db"),
-        stats_path=Path(env.get("STATS_PATH", "").strip() or "var/stats.db"),
+        knowledge_dir=Path(env.get("KNOWLEDGE_DIR", "").strip() or _BASE / "knowledge"),
+        index_path=Path(env.get("INDEX_PATH", "").strip() or _BASE / "var" / "index.db"),
+        stats_path=Path(env.get("STATS_PATH", "").strip() or _BASE / "var" / "stats.db"),
         log_level=level,
         webhook_url=webhook_url,
         webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
