@@ -106,14 +106,16 @@ def cmd_ask(args) -> int:
     # One question from a fresh process: skip the warm-up that only pays off over many.
     answerer = _open(args, warm=args.json)
     if args.json:
-        for line in sys.stdin:
-            question = line.rstrip("\n")
+        # Bytes in, decoded here: an invalid UTF-8 line still gets one well-formed, valid answer.
+        for raw in sys.stdin.buffer:
+            question = raw.decode("utf-8", "replace").rstrip("\r\n")
             try:
                 payload = answerer.ask(question).to_json()
             except Exception as err:  # noqa: BLE001 - one bad line must still give one object
                 payload = {"question": question, "answered": False, "kind": "none", "answer": "",
                            "sources": [], "ms": 0.0, "error": f"{type(err).__name__}: {err}"}
-            print(json.dumps(payload, ensure_ascii=False), flush=True)
+            sys.stdout.buffer.write((json.dumps(payload, ensure_ascii=False) + "\n").encode("utf-8", "replace"))
+            sys.stdout.buffer.flush()
         return 0
     question = " ".join(args.question) if args.question else sys.stdin.read()
     answer = answerer.ask(question.strip())

@@ -125,6 +125,11 @@ class RedactToken(logging.Filter):
             message = record.getMessage()
             if self.token in message:
                 record.msg, record.args = message.replace(self.token, "<TOKEN>"), ()
+            if record.exc_info and not record.exc_text:
+                # PTB logs InvalidToken (whose text holds the token) with its traceback.
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            if record.exc_text and self.token in record.exc_text:
+                record.exc_text = record.exc_text.replace(self.token, "<TOKEN>")
         return True
 
 

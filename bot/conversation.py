@@ -44,31 +44,43 @@ def esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+_TAG = re.compile(r"<(/?)(b|i|pre|code|blockquote)>")
+TAG_RESERVE = 64  # room for the tags closed at a cut and reopened in the next piece
+
+
 def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """Split a long HTML reply at line or sentence boundaries, never inside a tag or entity."""
-    chunks, rest = [], text
-    while len(rest) > limit:
-        window = rest[:limit]
+    """Split a long HTML reply at line or sentence boundaries, never inside a tag or entity.
+    A tag open at a cut is closed at the end of the piece and reopened at the start of the
+    next, so every piece is valid HTML of at most `limit` characters."""
+    chunks: list[str] = []
+    rest, reopen = text, ""
+    while len(reopen) + len(rest) > limit:
+        room = limit - len(reopen) - TAG_RESERVE
+        window = rest[:room]
         cut = max(window.rfind("\n"), max(window.rfind(c) + 1 for c in "。!?;"))
-        if cut <= limit // 3:
-            cut = limit
-        # Never cut inside a tag (<...>) or an entity (&amp;).
+        if cut <= room // 3:
+            cut = room
         while cut > 0 and (window.rfind("<", 0, cut) > window.rfind(">", 0, cut) or
                            window.rfind("&", 0, cut) > window.rfind(";", 0, cut)):
             cut -= 1
-        chunks.append(_balance(rest[:cut]))
+        piece = reopen + rest[:cut]
+        still_open = _open_tags(piece)
+        chunks.append(piece + "".join(f"</{t}>" for t in reversed(still_open)))
+        reopen = "".join(f"<{t}>" for t in still_open)
         rest = rest[cut:].lstrip("\n")
-    chunks.append(rest)
-    return [c for c in chunks if c.strip()]
+    chunks.append(reopen + rest)
+    return [c for c in chunks if _TAG.sub("", c).strip()]
 
 
-def _balance(chunk: str) -> str:
-    """Close tags left open in a chunk (<b>, <i>, <pre>) so each message is valid HTML."""
-    opened = re.findall(r"<(b|i|pre|code|blockquote)>", chunk)
-    closed = re.findall(r"</(b|i|pre|code|blockquote)>", chunk)
-    for tag in reversed(opened[len(closed):]):
-        chunk += f"</{tag}>"
-    return chunk
+def _open_tags(html_text: str) -> list[str]:
+    stack: list[str] = []
+    for m in _TAG.finditer(html_text):
+        if m.group(1):
+            if stack and stack[-1] == m.group(2):
+                stack.pop()
+        else:
+            stack.append(m.group(2))
+    return stack
 
 
 class Conversation:

@@ -18,6 +18,7 @@ _T2S = opencc.OpenCC("t2s")
 
 _INVISIBLE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufe00-\ufe0f]")
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -82,7 +83,8 @@ def numerals_to_digits(text: str) -> str:
 @lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """The one form both report text and questions are compared in."""
-    text = _INVISIBLE.sub("", text)
+    # Lone surrogates (from undecodable input) cannot be encoded, and OpenCC would raise.
+    text = _INVISIBLE.sub("", _SURROGATES.sub("\ufffd", text))
     text = unicodedata.normalize("NFKC", text)
     text = _T2S.convert(text)
     text = numerals_to_digits(text)

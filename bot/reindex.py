@@ -35,10 +35,14 @@ def candidate_path(index_path: Path) -> Path:
     return index_path.with_name(index_path.name + ".candidate")
 
 
+_LEFTOVER_ENDINGS = (".tmp", ".candidate", ".tmp-journal", ".candidate-journal", ".tmp-wal", ".tmp-shm",
+                     ".candidate-wal", ".candidate-shm")
+
+
 def clean_leftovers(index_path: Path) -> None:
-    """Remove candidates and temporary files a killed build left behind."""
+    """Remove candidates, temporary files and their SQLite journals a killed build left behind."""
     for leftover in index_path.parent.glob(index_path.name + ".*"):
-        if leftover.suffix in (".tmp", ".candidate") or leftover.name.endswith(".candidate"):
+        if leftover.name.endswith(_LEFTOVER_ENDINGS):
             leftover.unlink(missing_ok=True)
 
 
