@@ -138,11 +138,12 @@ def open_index(path: Path | str) -> KnowledgeBase:
 
 def match_form(text: str) -> str:
     """The form questions and passages are compared in: lower-case, without quotation marks
-    (people write “四上”企业, 四上企业 and "四上"企业 alike)."""
+    or brackets."""
     return _QUOTES.sub("", text.lower())
 
 
-_QUOTES = re.compile(r"[“”‘’\"'「」『』《》]")
+# Quotation marks and brackets: people write “四上”企业 and 四上企业, 县(市区) and 县市区 alike.
+_QUOTES = re.compile(r"[“”‘’\"'「」『』《》()()【】\[\]]")
 
 
 def _load(path: Path, conn: sqlite3.Connection) -> KnowledgeBase:
