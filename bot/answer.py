@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 
 from bot.figures import FIGURE
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form
@@ -24,6 +25,7 @@ MIN_COVERAGE_WITH_NUMBER = 0.40
 MAX_UNKNOWN_SHARE = 0.25
 MIN_GLOSSARY_SCORE = 0.8
 MAX_QUESTION_CHARS = 200
+ANSWER_CACHE_SIZE = 2048
 _BARE_MULTIPLE = re.compile(r"(\d+(?:\.\d+)?)(亿|万)(?![元美\d])")
 _CHINESE_COUNT = re.compile(r"(?<![一二两三四五六七八九十百千万])([一二两三四五六七八九十百千]+)(个|家|所|座|条|项|场|批|宗|名|人|户|亩|栋|台|辆)")
 _TIME_PHRASE = re.compile(r"\d+月|\d+日|今年|年内|年底|年初|上半年|下半年|明年|\d{4}年|已")
@@ -119,8 +121,10 @@ def _gist(sentence: str) -> str:
 class Answerer:
     """Answers questions over one loaded KnowledgeBase."""
 
-    def __init__(self, kb: KnowledgeBase, warm: bool = True):
+    def __init__(self, kb: KnowledgeBase, warm: bool = True, cache_size: int = ANSWER_CACHE_SIZE):
         self.kb = kb
+        self._cache: OrderedDict[str, Answer] = OrderedDict()
+        self._cache_size = cache_size
         understand(kb, "暖机")  # builds the lazy tables (typo terms, alias table) before the first user
         if warm:
             # Loads pypinyin's tables (~0.2 s) now rather than during some user's first typo.
@@ -129,16 +133,30 @@ class Answerer:
             lazy_pinyin("暖")
 
     def ask(self, question: str) -> Answer:
+        """The answer to one question. Repeated questions (people ask the same few things) come
+        from a small cache; the cache lives and dies with this Answerer, so a reindex clears it."""
         started = time.perf_counter()
+        cached = self._cache.get(question)
+        if cached is not None:
+            self._cache.move_to_end(question)
+            return replace(cached, ms=(time.perf_counter() - started) * 1000)
+        answer = self._compose(question)
+        answer.ms = (time.perf_counter() - started) * 1000
+        if self._cache_size:
+            self._cache[question] = answer
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return replace(answer)
+
+    def _compose(self, question: str) -> Answer:
         answer = self._answer(question or "")
-        if answer.traditional:
-            answer.answer = to_traditional(answer.answer)
-            answer.citation = to_traditional(answer.citation)
         if answer.citation and len(self.kb.reports) > 1:
             # Several reports in knowledge/: say which one the answer comes from.
             answer.citation = answer.citation.replace("摘自:", f"摘自:《{answer.report_title}》 › ", 1)
+        if answer.traditional:
+            answer.answer = to_traditional(answer.answer)
+            answer.citation = to_traditional(answer.citation)
         answer.answer = _cut(answer.answer)
-        answer.ms = (time.perf_counter() - started) * 1000
         return answer
 
     def _answer(self, question: str) -> Answer:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 from bot.answer import Answerer
-from bot.conversation import Conversation, Reply
+from bot.conversation import Conversation, Reply, esc
 
 
 def _show(reply: Reply, out) -> list[str]:
@@ -41,7 +41,7 @@ def dispatch(conversation: Conversation, text: str, is_admin: bool = True) -> Re
             return conversation.ask(arg)[1] if arg.strip() else Reply("用法:/ask 你的问题,比如 /ask 去年GDP多少")
         if command in ("reindex", "stats"):
             return Reply("这个命令在 Telegram 机器人里给管理员用;在终端里请运行 reportbot index。")
-        return Reply(f"不认识的命令 /{command}。发 /help 看看能做什么。")
+        return Reply(f"不认识的命令 /{esc(command)}。发 /help 看看能做什么。")
     return conversation.ask(text)[1]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -145,11 +146,11 @@ def _addressed_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str |
     text = message.text or ""
     if update.effective_chat.type == ChatType.PRIVATE:
         return text
-    username = (context.bot.username or "").lower()
-    mention = f"@{username}" if username else None
-    if mention and mention in text.lower():
-        start = text.lower().index(mention)
-        return (text[:start] + text[start + len(mention):]).strip()
+    username = context.bot.username or ""
+    # '@ReportBot2' is another bot: the name must end where the mention ends.
+    mention = re.search(rf"@{re.escape(username)}(?![A-Za-z0-9_])", text, re.I) if username else None
+    if mention:
+        return (text[:mention.start()] + text[mention.end():]).strip()
     replied = message.reply_to_message
     if replied and replied.from_user and replied.from_user.id == context.bot.id:
         return text
@@ -283,6 +284,12 @@ async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_reply(update, context, Reply("\n".join(lines)))
 
 
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not have, in a private chat: say so, as `reportbot chat` does."""
+    command = (update.effective_message.text or "").split()[0].split("@")[0]
+    await send_reply(update, context, Reply(f"不认识的命令 {esc(command)}。发 /help 看看能做什么。"))
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the traceback; the user gets a short apology, never the traceback."""
     logger.error("error while handling an update", exc_info=context.error)
@@ -327,6 +334,7 @@ def build_application(settings: Settings, service: BotService) -> Application:
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(InlineQueryHandler(on_inline))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
+    application.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, on_unknown_command))
     application.add_error_handler(on_error)
     return application
 

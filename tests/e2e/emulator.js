@@ -474,7 +474,8 @@ function createEmulator(server) {
       throw new BadRequest('message.message_id and message.chat.id are required');
     }
     const stored = findBotRecord(body.botToken, chatId, messageId);
-    const message = stored ? stored.telegram : { date: nowS(), ...given };
+    // A message the emulator never stored still needs a full chat (with its type) for PTB.
+    const message = stored ? stored.telegram : { date: nowS(), ...given, chat: chatFor(chatId) };
     const callbackId = server.callbackId;
     server.callbackId += 1;
     const callbackQuery = {
