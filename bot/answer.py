@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.figures import FIGURE
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form
-from bot.normalize import to_traditional
+from bot.normalize import to_traditional, without_surrogates
 from bot.query import Query, understand, units_fit
 from bot.search import Hit, match_glossary, matches_rarest, rank, unknown_share
 
@@ -136,6 +136,7 @@ class Answerer:
         """The answer to one question. Repeated questions (people ask the same few things) come
         from a small cache; the cache lives and dies with this Answerer, so a reindex clears it."""
         started = time.perf_counter()
+        question = without_surrogates(question or "")
         cached = self._cache.get(question)
         if cached is not None:
             self._cache.move_to_end(question)

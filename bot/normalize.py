@@ -38,8 +38,15 @@ def to_traditional(text: str) -> str:
     return _s2t().convert(text)
 
 
+def without_surrogates(text: str) -> str:
+    """Lone surrogates (what undecodable input becomes) replaced by U+FFFD: they cannot be
+    encoded, so no reply, log line or JSON may carry them."""
+    return _SURROGATES.sub("\ufffd", text)
+
+
 def is_traditional(text: str) -> bool:
     """True when converting to Simplified changes enough characters to say the user wrote Traditional."""
+    text = _SURROGATES.sub("\ufffd", text)
     simplified = _T2S.convert(text)
     changed = sum(a != b for a, b in zip(text, simplified))
     return changed >= 1 and changed >= len([c for c in text if "\u4e00" <= c <= "\u9fff"]) * 0.08

@@ -11,10 +11,12 @@ import asyncio
 import datetime as dt
 import logging
 import re
+import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import httpx
 from telegram import (
     BotCommand,
     InlineKeyboardButton,
@@ -25,7 +27,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -113,7 +115,15 @@ async def deliver(send: Callable[[], Awaitable], attempts: int = SEND_ATTEMPTS):
             await asyncio.sleep(_seconds(err.retry_after) + 0.05)
         except (BadRequest, Forbidden):
             raise
-        except (TimedOut, NetworkError) as err:
+        except TimedOut as err:
+            # A read or write timeout may come after Telegram took the message: sending it again
+            # could post it twice. Only a connection that never opened is safe to retry.
+            if attempt == attempts or not isinstance(err.__cause__, (httpx.ConnectTimeout, httpx.PoolTimeout)):
+                raise
+            logger.warning("sending timed out before connecting, retry %d in %.2f s", attempt, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+        except NetworkError as err:
             if attempt == attempts:
                 raise
             logger.warning("sending failed (%s), retry %d in %.2f s", err, attempt, delay)
@@ -292,6 +302,10 @@ async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the traceback; the user gets a short apology, never the traceback."""
+    if update is None and isinstance(context.error, (NetworkError, TimedOut)):
+        # getUpdates failing for a while (5xx, timeouts): PTB retries; a line is enough.
+        logger.warning("polling for updates failed, retrying: %s", context.error)
+        return
     logger.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat and not update.inline_query:
         try:
@@ -356,10 +370,20 @@ def run_bot(settings: Settings) -> int:
         return 1
     service = prepare_service(settings)
     application = build_application(settings, service)
+    try:
+        _serve(application, settings)
+    except InvalidToken:
+        # PTB's message quotes the token: say what is wrong without it.
+        print("reportbot run: the Bot API server refused the token. Check TELEGRAM_BOT_TOKEN (a revoked "
+              "token?) and TELEGRAM_BASE_URL (the right server?).", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _serve(application: Application, settings: Settings) -> None:
     if settings.webhook_url:
         application.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port, url_path="telegram",
                                 webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
                                 secret_token=settings.webhook_secret or None, allowed_updates=Update.ALL_TYPES)
     else:
         application.run_polling(poll_interval=settings.poll_interval, allowed_updates=Update.ALL_TYPES)
-    return 0
