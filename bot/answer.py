@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from bot.figures import FIGURE
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form
 from bot.normalize import to_traditional, without_surrogates
-from bot.query import Query, understand, units_fit
+from bot.query import Query, understand, units_fit, warm_up
 from bot.search import Hit, match_glossary, matches_rarest, rank, unknown_share
 
 MAX_ANSWER_CHARS = 300
@@ -127,10 +127,14 @@ class Answerer:
         self._cache_size = cache_size
         understand(kb, "暖机")  # builds the lazy tables (typo terms, alias table) before the first user
         if warm:
-            # Loads pypinyin's tables (~0.2 s) now rather than during some user's first typo.
+            # Work that would otherwise fall on some user's first question: pypinyin's tables
+            # (~0.2 s, for the first typo), OpenCC's s2t (~50 ms, the first Traditional reply),
+            # the report's bigram table (the first typo search).
             from pypinyin import lazy_pinyin
 
             lazy_pinyin("暖")
+            to_traditional("暖")
+            warm_up(kb)
 
     def ask(self, question: str) -> Answer:
         """The answer to one question. Repeated questions (people ask the same few things) come

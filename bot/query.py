@@ -185,6 +185,12 @@ MAX_GROUPS = 24  # a question has a handful of content words; more is pasted tex
 _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 
 
+def warm_up(kb: KnowledgeBase) -> None:
+    """Build the lazy tables (typo terms, alias table, corpus bigrams) before the first user."""
+    understand(kb, "暖机")
+    _bigram_positions(kb, getattr(kb, "_corpus", ""))
+
+
 def _bigram_positions(kb: KnowledgeBase, corpus: str) -> dict[str, list[int]]:
     """Where each two-character string starts in the corpus: the typo search looks up its
     anchors here instead of scanning the whole report for each of them."""
