@@ -52,7 +52,6 @@ class Answer:
     sources: list[Source] = field(default_factory=list)
     terms: list[GlossaryNote] = field(default_factory=list)  # notes the answer mentions
     passage_id: int | None = None
-    paragraph_key: tuple[str, int] | None = None
     report_title: str = ""
     traditional: bool = False
     ms: float = 0.0
@@ -356,7 +355,7 @@ class Answerer:
         sources = self._sources([best] + rest)[:4]
         base = {**base, "report_title": self.kb.reports[p.report_id].title}
         return Answer(answered=True, kind=kind, answer=text, citation=f"摘自:{p.section}", sources=sources,
-                      terms=notes, passage_id=p.id, paragraph_key=(p.report_id, p.paragraph), **base)
+                      terms=notes, passage_id=p.id, **base)
 
     # What the chat shows besides answers.
 

@@ -127,7 +127,7 @@ class Conversation:
 
     def start(self) -> Reply:
         report = self.answerer.kb.newest
-        lines = [f"你好!我是政府工作报告问答机器人。", help_text(report), "", self._commands_text()]
+        lines = ["你好!我是政府工作报告问答机器人。", help_text(report), "", self._commands_text()]
         return Reply("\n".join(esc(x) if i < 2 else x for i, x in enumerate(lines)))
 
     def help(self) -> Reply:

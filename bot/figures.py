@@ -135,6 +135,3 @@ def extract_figures(clause: str) -> list[Figure]:
     _respectively(clause, figures)
     return figures
 
-
-def is_target(clause: str, role: str) -> bool:
-    return role == "plan"

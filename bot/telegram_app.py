@@ -287,7 +287,7 @@ async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if await refused(update, context, "stats"):
         return
     s = service.stats.summary()
-    lines = [f"<b>使用统计</b>", f"提问 {s.questions} 次,来自 {s.users} 位用户;已回答 {s.answered_share:.0%}({s.answered} 次)",
+    lines = ["<b>使用统计</b>", f"提问 {s.questions} 次,来自 {s.users} 位用户;已回答 {s.answered_share:.0%}({s.answered} 次)",
              f"回答用时:p50 {s.p50_ms:.1f} ms,p95 {s.p95_ms:.1f} ms"]
     if s.top_unanswered:
         lines.append("\n<b>最常见的未回答问题</b>(可在 knowledge/aliases.txt 里教机器人这些说法)")

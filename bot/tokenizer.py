@@ -102,9 +102,6 @@ class Tokenizer:
         self.tags = prefixes["tags"]
         self._freq = prefixes["freq"]
 
-    @classmethod
-    def from_vocabulary(cls, vocab: dict[str, tuple[int, str]]) -> "Tokenizer":
-        return cls(prefix_dictionary(vocab))
 
     def cut(self, text: str) -> list[str]:
         """Words for matching: search-mode cuts (long words and their parts), no spaces or punctuation."""
@@ -128,6 +125,3 @@ class Tokenizer:
     def is_place(self, word: str) -> bool:
         return self.tags.get(word) == "ns"
 
-
-def content_words(words: Iterable[str]) -> list[str]:
-    return [w for w in words if w not in STOPWORDS and not (len(w) == 1 and not w.isalnum())]

@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 
 from bot.cli import main
-from bot.errors import KnowledgeError, NotAReportError
+from bot.errors import KnowledgeError
 from bot.freshness import is_stale
 from bot.indexer import build_index
 from bot.knowledge_base import open_index
