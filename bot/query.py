@@ -390,7 +390,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     return q
 
 
-FRAME_WORDS = frozenset("方式 方法 办法 措施 举措 内容 方面 做法 情况 成绩 成果 效果 进展 事情 东西 事 哪方面 工作 具体 "
+FRAME_WORDS = frozenset("方式 方法 办法 措施 举措 内容 方面 做法 情况 成绩 成果 效果 进展 事情 东西 事 哪方面 工作 具体 报告 文件 "
                         "主要 重点 有关 相关 荣誉 称号 地方 方向 思路 要求 安排 打算 政策".split())
 ENGLISH_STOPWORDS = frozenset(
     "a an the of is are was were be been what which who whom whose does do did mean means meaning how many much "
