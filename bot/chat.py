@@ -63,7 +63,8 @@ def run_chat(answerer: Answerer, settings, stdin=None, out=None) -> int:
         if line.isdigit() and buttons and 1 <= int(line) <= len(buttons):
             reply = conversation.button(buttons[int(line) - 1])
         elif line.isdigit() and len(line) <= 2:
-            reply = Reply("没有这个编号的按钮。请直接输入问题,或按上一条回复下面列出的编号。")
+            _show(Reply("没有这个编号的按钮。请直接输入问题,或按上一条回复下面列出的编号。"), out)
+            continue  # the buttons shown before stay pressable
         else:
             reply = dispatch(conversation, line)
         buttons = _show(reply, out)
