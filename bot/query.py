@@ -167,12 +167,13 @@ def _known_terms(kb: KnowledgeBase) -> dict[tuple[int, int, str], list[str]]:
 
 
 def _plausible_typo(window: str, term: str) -> bool:
-    """One character differs. In a short term it must sound the same (财圆/财园, 工成/工程):
-    a different-sounding character there is more often another word ('四个中' is not '四个一')."""
+    """One character differs. Unless the term is long (6+), it must sound the same (财圆/财园,
+    工成/工程): a different-sounding character is more often another word ('四个中' is not '四个一',
+    '社零同比增长' is not '资同比增长')."""
     diffs = [(a, b) for a, b in zip(window, term) if a != b]
     if len(diffs) != 1:
         return False
-    if len(term) >= 5:
+    if len(term) >= 6:
         return True
     from pypinyin import lazy_pinyin  # only when a candidate exists: the import costs ~0.2 s
 
@@ -268,8 +269,9 @@ def _unknown_positions(kb: KnowledgeBase, corpus: str, run: str) -> set[int]:
             positions.update(singles)
         singles.clear()
 
+    known = {alias for alias, _canonicals in _alias_table(kb)}
     for word in kb.tokenizer.words(run):
-        if word in STOPWORDS:
+        if word in STOPWORDS or word in known:
             flush()  # '什么', '多少': everyday words, not misspelt report terms
         elif len(word) == 1:
             singles.append(at)
@@ -406,6 +408,9 @@ _GENERIC_PLACES = frozenset("城市 全国 全省 全市 地方 国家 中国 �
                             "各地 沿江 周边 内地 海外 国外 国内 大街 街上 街头 马路 路边 路口 附近 市中心 城里 乡下 郊区 小区 景区 公园".split())
 
 
+_NOT_IN_NAMES = set("了几的是在有和与及或就也都还要会将把被给对从向到个家位名多少吗呢")
+
+
 def _unknown_place_names(kb: KnowledgeBase, text: str) -> list[str]:
     """A name jieba does not know falls apart into single characters ('红谷滩区' -> 红/谷/滩/区):
     three or more of them ending in 区/县/市/省 that the report never writes are a place name."""
@@ -415,7 +420,7 @@ def _unknown_place_names(kb: KnowledgeBase, text: str) -> list[str]:
         if len(word) == 1 and "\u4e00" <= word <= "\u9fff":
             run += word
             continue
-        if len(run) >= 3 and run[-1] in "区县市省" and run not in corpus:
+        if len(run) >= 3 and run[-1] in "区县市省" and run not in corpus and not set(run) & _NOT_IN_NAMES:
             names.append(run)
         run = ""
     return names
