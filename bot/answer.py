@@ -30,6 +30,8 @@ _BARE_MULTIPLE = re.compile(r"(\d+(?:\.\d+)?)(亿|万)(?![元美\d])")
 _CHINESE_COUNT = re.compile(r"(?<![一二两三四五六七八九十百千万])([一二两三四五六七八九十百千]+)(个|家|所|座|条|项|场|批|宗|名|人|户|亩|栋|台|辆)")
 _TIME_PHRASE = re.compile(r"\d+月|\d+日|今年|年内|年底|年初|上半年|下半年|明年|\d{4}年|已")
 _ASKS = re.compile(r"多少|几(?!乎)|how many|how much")
+_EACH = re.compile(r"各[是为自]?|分别|[和与及、].{1,24}(?:多少|几)")  # 'A和B各增长多少': two things asked
+_PARTS = re.compile(r"几类|几种|几个方面|几项|几部分|哪几|包括|包含|分为")  # '四上企业包括几类': the note answers
 _RANK_PHRASE = re.compile(r"第[一二三四五六七八九十\d]+|首位|前列|领先|领跑")
 _ATTACHED = re.compile(r"^(同比|比上年|增幅|增速|总量|位居|位列|居|列|排名|占|达到|其中|分别|涉及|均|整改|实现)")
 
@@ -182,7 +184,8 @@ class Answerer:
                 if self._no_such_number(query, hit.passage):
                     hit.score -= 0.2
             hits.sort(key=lambda h: (-h.score, h.passage.id))
-        if note and note_score >= MIN_GLOSSARY_SCORE and (query.define_term or not query.wants_number):
+        if note and note_score >= MIN_GLOSSARY_SCORE and (
+                query.define_term or not query.wants_number or (note_score >= 0.95 and _PARTS.search(query.text))):
             return self._glossary_answer(note, hits, base)
         if not hits or hits[0].coverage < self._coverage_needed(query, hits[0]):
             return Answer(answered=False, kind="none", answer=not_found_text(query.report), **base,
@@ -300,7 +303,7 @@ class Answerer:
     def _second_part(self, query: Query, p: Passage) -> str:
         """'几个校建工程,几个装修改造工程?': a question asking two things may find the second in
         another clause of the same year; add it."""
-        if len(_ASKS.findall(query.raw)) < 2:
+        if len(_ASKS.findall(query.raw)) < 2 and not _EACH.search(query.text):
             return ""
         missing = [g for g in query.groups if not g.frame and len(g.word) >= 2
                    and not any(alt in p.norm for alt in g.alternatives + g.related)]

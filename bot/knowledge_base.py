@@ -37,6 +37,7 @@ class Passage:
     units: frozenset = frozenset()  # units of the figures in it ('亿元', '%', '个')
     norm: str = ""  # normalised, lower-cased text the matcher compares with
     context: str = ""  # normalised section path: matches there count for less
+    sentence_norm: str = ""  # the whole sentence the clause belongs to, normalised
 
 
 @dataclass
@@ -149,12 +150,13 @@ _QUOTES = re.compile(r"[“”‘’\"'「」『』《》()()【】\[\]]")
 def _load(path: Path, conn: sqlite3.Connection) -> KnowledgeBase:
     report_fields = ReportInfo.__dataclass_fields__
     reports = {r["id"]: ReportInfo(**{k: r[k] for k in report_fields}) for r in conn.execute("select * from reports")}
-    passage_fields = [f for f in Passage.__dataclass_fields__ if f not in ("norm", "context", "units")]
+    passage_fields = [f for f in Passage.__dataclass_fields__ if f not in ("norm", "context", "units", "sentence_norm")]
     passages = {}
     for row in conn.execute(f"select {', '.join(passage_fields)} from passages order by id"):
         p = Passage(**dict(row))
         p.norm = match_form(normalize(p.text))
         p.context = match_form(normalize(" ".join(x for x in (p.topic, p.subtopic) if x)))
+        p.sentence_norm = match_form(normalize(p.sentence_text))
         passages[p.id] = p
     glossary = [
         GlossaryNote(r["report_id"], r["number"], r["term"], json.loads(r["forms"]), r["definition"],

@@ -51,11 +51,14 @@ def _containing(kb: KnowledgeBase, report_id: str, word: str, where: str = "norm
 def _exact_credit(kb: KnowledgeBase, report_id: str, group: TermGroup) -> dict[int, float]:
     """{passage id: credit} for one question word: 1 where the passage says it in the report's
     own terms, a little less in another name for it (the report's '地区生产总值' beats a literal
-    'GDP' inside '人均GDP'), 0.5 where only the section title says it."""
+    'GDP' inside '人均GDP'), 0.5 where only its section title says it, 0.3 where another clause
+    of its sentence does ('预期' in '主要预期目标是:' for each target listed after it)."""
     credit: dict[int, float] = {}
     for alt in group.alternatives:
-        for pid in _containing(kb, report_id, alt, "context"):
-            credit[pid] = 0.5
+        # The other clauses of the same sentence, and the section title, are the clause's context.
+        for where, share in (("sentence_norm", 0.3), ("context", 0.5)):
+            for pid in _containing(kb, report_id, alt, where):
+                credit[pid] = max(credit.get(pid, 0.0), share)
     for alt in group.related:
         if len(alt) >= 2 or not alt.isascii():
             for pid in _containing(kb, report_id, alt):
@@ -70,6 +73,20 @@ def _fuzzy_credit(group: TermGroup, p: Passage) -> float:
     """Near-misses the typo corrector left: a long word found with one or two characters off."""
     best = max((fuzz.partial_ratio(alt, p.norm) for alt in group.alternatives if len(alt) >= 3), default=0)
     return 0.6 if best >= 80 else 0.0
+
+
+# Words that name one side of a pair: a passage about the other side does not answer
+# ('农村居民收入' is not '城镇居民收入', '预算支出' is not '预算收入').
+CONTRASTS = [("收入", "支出"), ("农村", "城镇"), ("进口", "出口"), ("城市", "农村"), ("上半年", "下半年"),
+             ("男", "女"), ("增加", "减少"), ("新建", "拆除"), ("国有", "民营")]
+
+
+def _contrast_factor(query: Query, p: Passage) -> float:
+    for a, b in CONTRASTS:
+        for asked, other in ((a, b), (b, a)):
+            if asked in query.text and other not in query.text and other in p.norm and asked not in p.norm:
+                return 0.5
+    return 1.0
 
 
 def rank(kb: KnowledgeBase, query: Query, limit: int = 8, rerank: int = 40) -> list[Hit]:
@@ -95,7 +112,7 @@ def rank(kb: KnowledgeBase, query: Query, limit: int = 8, rerank: int = 40) -> l
         for g, credit, w in zip(query.groups, credits, weights):
             if pid not in credit and len(g.word) >= 3:
                 cover += w * _fuzzy_credit(g, p)
-        coverage = cover / total
+        coverage = cover / total * _contrast_factor(query, p)
         if coverage <= 0:
             continue
         hits.append(Hit(p, coverage + 0.08 * prior.get(pid, 0.0) / top_prior + _fit(query, p), coverage))
