@@ -226,10 +226,17 @@ class Answerer:
         what = "目标" if p.role == "plan" else "数字"
         return f"报告没有{query.year}年的这项数字,只有{p.year}年的{what}"
 
-    @staticmethod
-    def _no_such_number(query: Query, p: Passage) -> str | None:
+    def _no_such_number(self, query: Query, p: Passage) -> str | None:
         """'吴齐美术馆总投资多少': the report names the thing but gives no number of the kind asked
-        near it. Only for explicit 多少/几 questions; '什么目标' may be answered in words."""
+        near it. Only for explicit 多少/几 questions; '什么目标' may be answered in words.
+        Asked several times per question (ranking, threshold, answer): remembered per query."""
+        memo = query.__dict__.setdefault("_no_such_number", {})
+        if p.id not in memo:
+            memo[p.id] = self._find_no_such_number(query, p)
+        return memo[p.id]
+
+    @staticmethod
+    def _find_no_such_number(query: Query, p: Passage) -> str | None:
         if not query.asks_quantity or query.wants_list or p.role not in ("review", "plan"):
             return None
         near = "".join(_pieces_about(p.text, query))

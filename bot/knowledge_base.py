@@ -106,6 +106,45 @@ class KnowledgeBase:
             except sqlite3.OperationalError:
                 return []
 
+    def containing(self, report_id: str, word: str, where: str = "norm") -> frozenset[int]:
+        """Ids of the report's passages whose text (`where`: norm, context, sentence_norm)
+        contains the word. Memoised; candidates come from an index of two-character strings,
+        so only a few passages are checked."""
+        memo = self.__dict__.setdefault("_containing", {})
+        key = (report_id, word, where)
+        found = memo.get(key)
+        if found is None:
+            if word not in self.report_text(report_id, where):
+                found = frozenset()  # one scan of the joined text rules out most words at once
+            elif len(word) >= 2:
+                candidates = self._passage_bigrams(report_id, where).get(word[:2], ())
+                found = frozenset(pid for pid in candidates if word in getattr(self.passages[pid], where))
+            else:
+                found = frozenset(p.id for p in self.by_report[report_id] if word in getattr(p, where))
+            if len(memo) > 100_000:  # hostile input invents words without end
+                memo.clear()
+            memo[key] = found
+        return found
+
+    def build_indexes(self) -> None:
+        """Build the lookup tables now (at start-up) rather than on the first questions."""
+        for report_id in self.reports:
+            for where in ("norm", "context", "sentence_norm"):
+                self.report_text(report_id, where)
+                self._passage_bigrams(report_id, where)
+
+    def _passage_bigrams(self, report_id: str, where: str) -> dict[str, list[int]]:
+        tables = self.__dict__.setdefault("_bigram_index", {})
+        key = (report_id, where)
+        if key not in tables:
+            table: dict[str, list[int]] = {}
+            for p in self.by_report[report_id]:
+                text = getattr(p, where)
+                for gram in {text[i:i + 2] for i in range(len(text) - 1)}:
+                    table.setdefault(gram, []).append(p.id)
+            tables[key] = table
+        return tables[key]
+
     def report_text(self, report_id: str, where: str = "norm") -> str:
         """All passages of a report joined (by a newline, which no word contains): one scan of
         it rules out a word that none of them contains."""

@@ -190,6 +190,7 @@ def warm_up(kb: KnowledgeBase) -> None:
     """Build the lazy tables (typo terms, alias table, corpus bigrams) before the first user."""
     understand(kb, "暖机")
     _bigram_positions(kb, getattr(kb, "_corpus", ""))
+    kb.build_indexes()
 
 
 def _bigram_positions(kb: KnowledgeBase, corpus: str) -> dict[str, list[int]]:
@@ -269,7 +270,7 @@ def _unknown_positions(kb: KnowledgeBase, corpus: str, run: str) -> set[int]:
             positions.update(singles)
         singles.clear()
 
-    known = {alias for alias, _canonicals in _alias_table(kb)}
+    known = _alias_words(kb)
     for word in kb.tokenizer.words(run):
         if word in STOPWORDS or word in known:
             flush()  # '什么', '多少': everyday words, not misspelt report terms
@@ -312,6 +313,13 @@ def _siblings(kb: KnowledgeBase) -> dict[str, list[str]]:
     return table
 
 
+def _alias_words(kb: KnowledgeBase) -> set[str]:
+    words = getattr(kb, "_alias_words", None)
+    if words is None:
+        words = kb._alias_words = {alias for alias, _canonicals in _alias_table(kb)}  # type: ignore[attr-defined]
+    return words
+
+
 def _alias_table(kb: KnowledgeBase) -> list[tuple[str, list[str]]]:
     """(word, [canonical, ...]) for every alias and every canonical word itself, longest first:
     the report's own word wins, and an alias may stand for several report words (拆迁: 房屋征收, 征迁)."""
@@ -328,6 +336,18 @@ def _alias_table(kb: KnowledgeBase) -> list[tuple[str, list[str]]]:
     return table
 
 
+def _aliases_present(kb: KnowledgeBase, text: str) -> set[str]:
+    """The aliases that occur in the text, found from each position's first character
+    instead of searching the text for each of several hundred aliases."""
+    by_first = getattr(kb, "_alias_by_first", None)
+    if by_first is None:
+        by_first = {}
+        for alias, _canonicals in _alias_table(kb):
+            by_first.setdefault(alias[0], []).append(alias)
+        kb._alias_by_first = by_first  # type: ignore[attr-defined]
+    return {alias for i, char in enumerate(text) for alias in by_first.get(char, ()) if text.startswith(alias, i)}
+
+
 def _apply_aliases(kb: KnowledgeBase, text: str) -> tuple[str, dict[str, list[str]]]:
     """Mark every alias in the text (longest first, no overlaps); return the text with aliases
     replaced by the report's words, and {alias: [canonical, ...]}."""
@@ -335,7 +355,10 @@ def _apply_aliases(kb: KnowledgeBase, text: str) -> tuple[str, dict[str, list[st
     taken = [False] * len(text)
     # A Chinese alias must not cut a word of the question in two: '建了' is not in '新建了'.
     bounds = kb.tokenizer.boundaries(text)
+    present = _aliases_present(kb, text)
     for alias, canonicals in _alias_table(kb):
+        if alias not in present:
+            continue
         start = text.find(alias)
         while start != -1:
             end = start + len(alias)
@@ -513,16 +536,8 @@ def _recut(kb: KnowledgeBase, words: list[str]) -> list[str]:
 
 def idf(kb: KnowledgeBase, report_id: str, alternatives: list[str]) -> float:
     """Inverse document frequency of the rarest way of saying the term, counted by substring."""
-    memo = kb.__dict__.setdefault("_df", {})
     passages = kb.by_report[report_id]
-    dfs = []
-    for alt in alternatives:
-        key = (report_id, alt)
-        if key not in memo:
-            if len(memo) > 100_000:
-                memo.clear()
-            memo[key] = sum(1 for p in passages if alt in p.norm) if alt in kb.report_text(report_id) else 0
-        dfs.append(memo[key])
+    dfs = [len(kb.containing(report_id, alt)) for alt in alternatives]
     # The rarest way the report says it; a way it never says (an English alias) does not count.
     df = min((d for d in dfs if d), default=0)
     return math.log((len(passages) + 1) / (df + 0.5)) + 0.5

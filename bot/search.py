@@ -31,23 +31,6 @@ def _fts_match(query: Query) -> str:
     return " OR ".join('"' + w.replace('"', '""') + '"' for w in sorted(words))
 
 
-def _containing(kb: KnowledgeBase, report_id: str, word: str, where: str = "norm") -> frozenset[int]:
-    """Ids of the report's passages whose text (or section title) contains the word; memoised,
-    since the passages never change while a KnowledgeBase lives."""
-    memo = kb.__dict__.setdefault("_containing", {})
-    key = (report_id, word, where)
-    found = memo.get(key)
-    if found is None:
-        if word not in kb.report_text(report_id, where):
-            found = frozenset()  # one scan of the joined text rules out most words at once
-        else:
-            found = frozenset(p.id for p in kb.by_report[report_id] if word in getattr(p, where))
-        if len(memo) > 100_000:  # hostile input invents words without end
-            memo.clear()
-        memo[key] = found
-    return found
-
-
 def _exact_credit(kb: KnowledgeBase, report_id: str, group: TermGroup) -> dict[int, float]:
     """{passage id: credit} for one question word: 1 where the passage says it in the report's
     own terms, a little less in another name for it (the report's '地区生产总值' beats a literal
@@ -57,14 +40,14 @@ def _exact_credit(kb: KnowledgeBase, report_id: str, group: TermGroup) -> dict[i
     for alt in group.alternatives:
         # The other clauses of the same sentence, and the section title, are the clause's context.
         for where, share in (("sentence_norm", 0.3), ("context", 0.5)):
-            for pid in _containing(kb, report_id, alt, where):
+            for pid in kb.containing(report_id, alt, where):
                 credit[pid] = max(credit.get(pid, 0.0), share)
     for alt in group.related:
         if len(alt) >= 2 or not alt.isascii():
-            for pid in _containing(kb, report_id, alt):
+            for pid in kb.containing(report_id, alt):
                 credit[pid] = max(credit.get(pid, 0), 0.85)
     for alt in group.alternatives:
-        for pid in _containing(kb, report_id, alt):
+        for pid in kb.containing(report_id, alt):
             credit[pid] = 1.0
     return credit
 
