@@ -29,7 +29,7 @@ from bot.knowledge_base import open_index  # noqa: E402
 from bot.scoring import score  # noqa: E402
 from tests.conftest import load_questions  # noqa: E402
 
-DEFAULT_SETS = ["questions-dev.jsonl", "questions-extra.jsonl", "questions-holdout.jsonl"]
+DEFAULT_SETS = ["questions-dev.jsonl", "questions-extra.jsonl", "questions-holdout.jsonl", "questions-fresh.jsonl"]
 
 
 class BM25Baseline:
