@@ -272,8 +272,10 @@ def _unknown_positions(kb: KnowledgeBase, corpus: str, run: str) -> set[int]:
 
     known = _alias_words(kb)
     for word in kb.tokenizer.words(run):
-        if word in STOPWORDS or word in known:
-            flush()  # '什么', '多少': everyday words, not misspelt report terms
+        if word in STOPWORDS or word in known or kb.tokenizer.is_place(word):
+            # Everyday words ('什么', '多少'), alias words, and place names ('青山湖区' is another
+            # district, not a misspelling of ours) are meant as written.
+            flush()
         elif len(word) == 1:
             singles.append(at)
         else:
