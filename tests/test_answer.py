@@ -58,6 +58,8 @@ def test_a_traditional_question_is_answered_in_traditional(answerer):
 @pytest.mark.parametrize("question", [
     "北京市2021年GDP是多少?",  # another place
     "杭州市西湖区去年GDP多少?",  # a place the report names, without that figure
+    "青山湖区老旧小区改造了多少个",  # another district, not a misspelling of 西湖区
+    "西湖区今年财政支出多少",  # 支出, not the 收入 the report gives
     "2023年西湖区GDP增长目标是多少?",  # a year the report does not cover
     "明天南昌天气怎么样?",
     "推荐几只股票",
