@@ -98,13 +98,15 @@ class KnowledgeBase:
         """FTS5 candidates as (passage id, bm25 score; higher is better)."""
         if not match:
             return []
-        sql = ("select passages.id, -bm25(passages_fts) from passages_fts join passages on passages.id = passages_fts.rowid "
-               "where passages_fts match ? and passages.report_id = ? order by rank limit ?")
+        # No join: the passages are in memory, so the report is checked here (the join cost
+        # as much as the search).
+        sql = "select rowid, -bm25(passages_fts) from passages_fts where passages_fts match ? order by rank limit ?"
         with self.lock:
             try:
-                return list(self.conn.execute(sql, (match, report_id, limit)))
+                rows = self.conn.execute(sql, (match, limit * max(len(self.reports), 1))).fetchall()
             except sqlite3.OperationalError:
                 return []
+        return [(pid, score) for pid, score in rows if pid in self.passages and self.passages[pid].report_id == report_id][:limit]
 
     def containing(self, report_id: str, word: str, where: str = "norm") -> frozenset[int]:
         """Ids of the report's passages whose text (`where`: norm, context, sentence_norm)

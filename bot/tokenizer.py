@@ -104,6 +104,7 @@ class Tokenizer:
         self._jieba.FREQ, self._jieba.total, self._jieba.initialized = prefixes["freq"], prefixes["total"], True
         self.tags = prefixes["tags"]
         self._freq = prefixes["freq"]
+        self._words: dict[str, list[str]] = {}
 
 
     def cut(self, text: str) -> list[str]:
@@ -112,8 +113,15 @@ class Tokenizer:
 
     def words(self, text: str) -> list[str]:
         """Plain cut without jieba's guessing of unknown words (HMM): in a short question a guessed
-        word ('塔建' from '景观塔建在') is more often two words run together than a new term."""
-        return [w for w in self._jieba.cut(text, HMM=False) if w.strip()]
+        word ('塔建' from '景观塔建在') is more often two words run together than a new term.
+        A question is cut several times while it is read (aliases, places, typos): remembered."""
+        cached = self._words.get(text)
+        if cached is None:
+            cached = [w for w in self._jieba.cut(text, HMM=False) if w.strip()]
+            if len(self._words) > 4096:
+                self._words.clear()
+            self._words[text] = cached
+        return list(cached)
 
     def boundaries(self, text: str) -> set[int]:
         """Offsets in the text where a word starts or ends (the plain cut, spaces included)."""
