@@ -128,6 +128,16 @@ class KnowledgeBase:
             memo[key] = found
         return found
 
+    @property
+    def corpus(self) -> str:
+        """Every passage and note of every report, normalised, in one string: the text a word
+        is looked up in to know whether the reports use it at all."""
+        text = self.__dict__.get("_corpus_text")
+        if text is None:
+            text = self.__dict__["_corpus_text"] = " ".join(p.norm for p in self.passages.values()) + " ".join(
+                n.term + n.definition for n in self.glossary)
+        return text
+
     def build_indexes(self) -> None:
         """Build the lookup tables now (at start-up) rather than on the first questions."""
         for report_id in self.reports:

@@ -189,7 +189,7 @@ _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 def warm_up(kb: KnowledgeBase) -> None:
     """Build the lazy tables (typo terms, alias table, corpus bigrams) before the first user."""
     understand(kb, "暖机")
-    _bigram_positions(kb, getattr(kb, "_corpus", ""))
+    _bigram_positions(kb, kb.corpus)
     kb.build_indexes()
 
 
@@ -226,10 +226,7 @@ def correct_typos(kb: KnowledgeBase, text: str) -> tuple[str, list[tuple[str, st
     phrase of the report ('财圆信贷通' -> '财园信贷通', '飘浮森林' -> '漂浮森林'). The wrong character
     must sit in a word of the question that the report never uses: '西湖区地区' is not a typo of
     '西湖区低效', because '地区' is the report's own word."""
-    corpus = getattr(kb, "_corpus", None)
-    if corpus is None:
-        corpus = kb._corpus = " ".join(p.norm for p in kb.passages.values()) + " ".join(  # type: ignore[attr-defined]
-            n.term + n.definition for n in kb.glossary)
+    corpus = kb.corpus
     terms = _known_terms(kb)
     fixes = []
     if len(text) > MAX_TYPO_TEXT:
@@ -439,7 +436,7 @@ _NOT_IN_NAMES = set("了几的是在有和与及或就也都还要会将把被�
 def _unknown_place_names(kb: KnowledgeBase, text: str) -> list[str]:
     """A name jieba does not know falls apart into single characters ('红谷滩区' -> 红/谷/滩/区):
     three or more of them ending in 区/县/市/省 that the report never writes are a place name."""
-    corpus = getattr(kb, "_corpus", "")
+    corpus = kb.corpus
     names, run = [], ""
     for word in kb.tokenizer.words(text) + [""]:
         if len(word) == 1 and "\u4e00" <= word <= "\u9fff":
@@ -463,7 +460,7 @@ def _is_foreign_place(kb: KnowledgeBase, word: str) -> bool:
         return True
     # '新建' is a place name too, but the report uses it as a verb: a word the report says
     # three times or more is one of its own words.
-    return kb.tokenizer.freq(word) >= 500 and getattr(kb, "_corpus", "").count(word) < 3
+    return kb.tokenizer.freq(word) >= 500 and kb.corpus.count(word) < 3
 
 
 def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]]) -> list[TermGroup]:
@@ -524,7 +521,7 @@ _TRAILING_FUNCTION_CHARS = "了的着过吗呢吧啊呀么"
 def _recut(kb: KnowledgeBase, words: list[str]) -> list[str]:
     """A two-character word the report never uses that starts or ends with a function character
     is usually jieba joining two words ('要冲国家' -> 要冲/国家): keep only the content character."""
-    corpus = getattr(kb, "_corpus", "")
+    corpus = kb.corpus
     out = []
     for w in words:
         if len(w) == 2 and w not in corpus:
