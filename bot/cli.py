@@ -41,17 +41,43 @@ def ensure_index(knowledge: Path, db: Path, quiet: bool = False, warm: bool = Tr
 
 
 def _summary(result) -> str:
+    skipped = f", 跳过 {len(result.skipped)} 个文件" if result.skipped else ""
     return (f"{result.reports} 份报告, {result.passages} 段, {result.glossary} 条名词解释, "
-            f"{result.figures} 个数字, 用时 {result.seconds:.2f} 秒 → {result.path}")
+            f"{result.figures} 个数字{skipped}, 用时 {result.seconds:.2f} 秒 → {result.path}")
+
+
+# `reportbot index` exit status when the index was built but some file was refused.
+EXIT_SKIPPED = 3
 
 
 def cmd_index(args) -> int:
+    from bot.catalog import format_line
     from bot.indexer import build_index
 
     settings = _settings()
     knowledge = Path(args.knowledge) if args.knowledge else settings.knowledge_dir
     result = build_index(knowledge, _db_arg(args, settings))
+    for summary in result.summaries:
+        print(format_line(summary))
+    for line in result.skipped:
+        print(f"跳过 {line}", file=sys.stderr)
     print(_summary(result))
+    return EXIT_SKIPPED if result.skipped else 0
+
+
+def cmd_reports(args) -> int:
+    from bot.catalog import format_line, list_reports
+
+    settings = _settings()
+    db = _db_arg(args, settings)
+    if not args.db:
+        ensure_index(settings.knowledge_dir, db, warm=False)
+    reports = list_reports(db)
+    if args.json:
+        print(json.dumps(reports, ensure_ascii=False, indent=2))
+    else:
+        for summary in reports:
+            print(format_line(summary))
     return 0
 
 
@@ -146,6 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--knowledge", help="knowledge folder (default: $KNOWLEDGE_DIR or ./knowledge)")
     p.add_argument("--db", help="index file (default: $INDEX_PATH or ./var/index.db)")
     p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("reports", help="list the reports the index holds, grouped by place, newest first")
+    p.add_argument("--json", action="store_true", help="a list of objects: file, title, place, level, year, review_years, …")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_reports)
 
     p = sub.add_parser("glossary", help="list the report's notes, or show one")
     p.add_argument("term", nargs="?")

@@ -1,8 +1,9 @@
-"""The curated files of knowledge/ that a person edits: aliases.txt and userdict.txt."""
+"""The curated files of knowledge/ that a person edits: aliases.txt, userdict.txt and reports.toml."""
 
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from bot.textio import read_text
 
 ALIASES_FILE = "aliases.txt"
 USERDICT_FILE = "userdict.txt"
-CURATED_FILES = (ALIASES_FILE, USERDICT_FILE)
+REPORTS_FILE = "reports.toml"  # per report file: fields its text does not give (place, year, title, …)
+CURATED_FILES = (ALIASES_FILE, USERDICT_FILE, REPORTS_FILE)
 
 
 @dataclass(frozen=True)
@@ -53,17 +55,39 @@ def parse_userdict(text: str, name: str = USERDICT_FILE) -> list[tuple[str, int,
     return out
 
 
-def read_curated(folder: Path) -> tuple[list[Alias], list[tuple[str, int, str]], dict[str, str]]:
-    """(aliases, userdict entries, {file name: sha256}) of a knowledge folder; missing files are empty."""
-    aliases, userdict, hashes = [], [], {}
+def parse_report_overrides(text: str, name: str = REPORTS_FILE) -> dict[str, dict]:
+    """'["2024-anji.docx"]' tables of fields (place = "安吉县", year = 2024, …), keyed by file name."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise KnowledgeError(f"{name}: not valid TOML ({err})") from err
+    for key, value in data.items():
+        if not isinstance(value, dict):
+            raise KnowledgeError(f"{name}: '{key}' must be a table: [\"{key}\"] then field = value lines")
+    return data
+
+
+@dataclass
+class Curated:
+    aliases: list[Alias]
+    userdict: list[tuple[str, int, str]]
+    overrides: dict[str, dict]
+    hashes: dict[str, str]  # file name -> sha256
+
+
+def read_curated(folder: Path) -> Curated:
+    """The curated files of a knowledge folder; missing files are empty."""
+    curated = Curated([], [], {}, {})
     for name in CURATED_FILES:
         path = folder / name
         if not path.exists():
             continue
         text, _encoding, digest = read_text(path) if path.stat().st_size else ("", "", "")
-        hashes[name] = digest
+        curated.hashes[name] = digest
         if name == ALIASES_FILE:
-            aliases = parse_aliases(text, str(path))
+            curated.aliases = parse_aliases(text, str(path))
+        elif name == USERDICT_FILE:
+            curated.userdict = parse_userdict(text, str(path))
         else:
-            userdict = parse_userdict(text, str(path))
-    return aliases, userdict, hashes
+            curated.overrides = parse_report_overrides(text, str(path))
+    return curated

@@ -10,7 +10,11 @@ class KnowledgeError(ReportBotError):
 
 
 class DecodeError(KnowledgeError):
-    """A file is neither UTF-8 nor GB18030."""
+    """A text file is neither UTF-8, UTF-16 nor GB18030."""
+
+
+class UnsupportedFileError(KnowledgeError):
+    """A file of a form no reader handles (old .doc, scanned PDF, picture, archive) or over a limit."""
 
 
 class NotAReportError(KnowledgeError):

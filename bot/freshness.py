@@ -9,12 +9,24 @@ from pathlib import Path
 from bot.curated import CURATED_FILES
 
 
+def is_report_file(path: Path) -> bool:
+    """Every file of the knowledge folder is a report but the curated files, hidden files,
+    READMEs and partial downloads."""
+    name = path.name
+    return (path.is_file() and name not in CURATED_FILES and not name.startswith((".", "~$"))
+            and not name.lower().startswith("readme") and not name.endswith((".tmp", ".part")))
+
+
 def current_hashes(knowledge: Path) -> dict[str, str]:
+    """sha256 of every file the index is built from: reports of any form and the curated files."""
     out = {}
     if not knowledge.is_dir():
         return out
-    for path in sorted(knowledge.glob("*.txt")):
-        out[path.name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.stat().st_size or path.name not in CURATED_FILES else ""
+    for path in sorted(knowledge.iterdir()):
+        if path.name in CURATED_FILES and path.is_file():
+            out[path.name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.stat().st_size else ""
+        elif is_report_file(path):
+            out[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
     return out
 
 

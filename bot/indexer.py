@@ -13,19 +13,21 @@ import re
 import tempfile
 import time
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
-from bot.curated import CURATED_FILES, read_curated
+from bot.curated import read_curated
+from bot.freshness import is_report_file
 from bot.errors import KnowledgeError
 from bot.figures import extract_figures
+from bot.ingest import read_document
+from bot.metadata import apply_overrides
 from bot.normalize import normalize
-from bot.parse import parse_report
+from bot.parse import parse_document
 from bot.report import Report
 from bot.schema import SCHEMA_VERSION
-from bot.textio import read_text
 from bot.thesaurus import synonyms_for
 from bot.english import english_words_for
 from bot.tokenizer import Tokenizer, prefix_dictionary, select_vocabulary, substrings_of
@@ -42,21 +44,45 @@ class BuildResult:
     figures: int
     anomalies: int
     seconds: float
+    skipped: list[str] = field(default_factory=list)  # one line per refused file: its name and the reason
+    summaries: list[dict] = field(default_factory=list)  # one per report, as `reportbot reports --json` prints
 
 
 def report_files(folder: Path) -> list[Path]:
-    """Every report in the folder: each *.txt that is not one of the curated files."""
+    """Every report in the folder: each file that is not a curated file, a hidden file or a README."""
     if not folder.is_dir():
         raise KnowledgeError(f"{folder}: the knowledge folder does not exist (set KNOWLEDGE_DIR or pass --knowledge)")
-    files = sorted(p for p in folder.glob("*.txt") if p.name not in CURATED_FILES)
-    if not files:
-        raise KnowledgeError(f"{folder}: no report (*.txt) in the knowledge folder")
-    return files
+    return sorted(p for p in folder.iterdir() if is_report_file(p))
+
+
+def read_reports(files: list[Path], overrides: dict[str, dict]) -> tuple[list[tuple[Report, str, str]], list[str]]:
+    """Parse each file; return ([(report, encoding, sha256)], [refusal lines]). One refused file
+    does not keep the others out."""
+    reports, skipped, slugs = [], [], set()
+    for path in files:
+        try:
+            doc = read_document(path)
+            slug = path.stem if path.stem not in slugs else path.name
+            report = parse_document(doc, slug)
+            if path.name in overrides:
+                apply_overrides(report.meta, overrides[path.name], doc.text, path.name)
+        except KnowledgeError as err:
+            skipped.append(str(err).replace(str(path), path.name))
+            continue
+        slugs.add(slug)
+        reports.append((report, doc.encoding, doc.sha256))
+    return reports, skipped
 
 
 def short_chapter(chapter: str) -> str:
     """'(一)稳增长扩总量,综合实力迈上新台阶' -> '(一)稳增长扩总量'."""
     return re.split(r"[,,]", chapter, maxsplit=1)[0]
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _path(*parts: str) -> str:
@@ -127,16 +153,18 @@ def build_index(knowledge: Path, db_path: Path) -> BuildResult:
     started = time.perf_counter()
     knowledge, db_path = Path(knowledge), Path(db_path)
     files = report_files(knowledge)
-    aliases, userdict, curated_hashes = read_curated(knowledge)
-    reports, sources = [], []
-    for path in files:
-        text, encoding, digest = read_text(path)
-        reports.append((parse_report(text, path.stem, path.name), encoding))
-        sources.append({"name": path.name, "sha256": digest, "encoding": encoding, "kind": "report"})
-    sources += [{"name": n, "sha256": h, "encoding": "utf-8", "kind": "curated"} for n, h in curated_hashes.items()]
-    slugs = [r.slug for r, _ in reports]
-    if len(set(slugs)) != len(slugs):
-        raise KnowledgeError(f"{knowledge}: two reports share a file name stem")
+    curated = read_curated(knowledge)
+    aliases, userdict = curated.aliases, curated.userdict
+    parsed, skipped = read_reports(files, curated.overrides)
+    if not parsed:
+        reasons = "; ".join(skipped) if skipped else "the folder holds no report file"
+        raise KnowledgeError(f"{knowledge}: no usable report ({reasons})")
+    reports = [(r, encoding) for r, encoding, _ in parsed]
+    sources = [{"name": r.source, "sha256": digest, "encoding": encoding, "kind": "report"} for r, encoding, digest in parsed]
+    refused = {line.split(":", 1)[0] for line in skipped}
+    # Refused files are recorded too, so an unchanged folder is not rebuilt at every start.
+    sources += [{"name": p.name, "sha256": _sha256(p), "encoding": "", "kind": "refused"} for p in files if p.name in refused]
+    sources += [{"name": n, "sha256": h, "encoding": "utf-8", "kind": "curated"} for n, h in curated.hashes.items()]
 
     # Curated terms are cut as one word. Short aliases are not: '建了' as a word would split
     # '新建了' wrongly; they are matched on the question's text instead.
@@ -166,15 +194,16 @@ def build_index(knowledge: Path, db_path: Path) -> BuildResult:
         os.replace(tmp, db_path)
     finally:
         tmp.unlink(missing_ok=True)
-    return BuildResult(db_path, len(reports), *counts, seconds=time.perf_counter() - started)
+    from bot.catalog import list_reports
+
+    summaries = list_reports(db_path)
+    return BuildResult(db_path, len(reports), *counts, seconds=time.perf_counter() - started, skipped=skipped, summaries=summaries)
 
 
 def _write(db: sqlite_utils.Database, reports, sources, aliases, prefixes, synonyms, english, tokenizer) -> tuple[int, int, int, int]:
     n_passages = n_glossary = n_figures = n_anomalies = 0
     with db.conn:
         for report, encoding in reports:
-            meta = asdict(report.meta)
-            db["reports"].insert({"id": report.slug, "source": report.source, "encoding": encoding, **meta}, pk="id")
             passages = _passages(report)
             first_id = n_passages + 1
             for offset, row in enumerate(passages):
@@ -203,6 +232,12 @@ def _write(db: sqlite_utils.Database, reports, sources, aliases, prefixes, synon
             if figures:
                 db["figures"].insert_all(figures)
             n_figures += len(figures)
+            meta = asdict(report.meta)
+            meta["review_years"] = json.dumps(meta["review_years"])
+            meta["warnings"] = json.dumps(meta["warnings"], ensure_ascii=False)
+            db["reports"].insert({"id": report.slug, "source": report.source, "encoding": encoding, **meta,
+                                  "passages": sum(1 for p in passages if p["role"] not in ("note", "meta")),
+                                  "notes": len(glossary), "figures": len(figures)}, pk="id")
             anomalies = [{"report_id": report.slug, **asdict(a)} for a in report.anomalies]
             if anomalies:
                 db["anomalies"].insert_all(anomalies)

@@ -71,6 +71,10 @@ class ReportInfo:
     meeting: str
     meeting_date: str
     published: str
+    level: str = ""  # national | province | city | county
+    province: str = ""
+    review_years: list = field(default_factory=list)
+    source: str = ""  # the file name
 
 
 @dataclass
@@ -200,7 +204,11 @@ _QUOTES = re.compile(r"[“”‘’\"'「」『』《》()()【】\[\]]")
 
 def _load(path: Path, conn: sqlite3.Connection) -> KnowledgeBase:
     report_fields = ReportInfo.__dataclass_fields__
-    reports = {r["id"]: ReportInfo(**{k: r[k] for k in report_fields}) for r in conn.execute("select * from reports")}
+    reports = {}
+    for r in conn.execute("select * from reports order by id"):
+        values = {k: r[k] for k in report_fields}
+        values["review_years"] = json.loads(values["review_years"] or "[]")
+        reports[r["id"]] = ReportInfo(**values)
     passage_fields = [f for f in Passage.__dataclass_fields__ if f not in ("norm", "context", "units", "sentence_norm")]
     passages = {}
     for row in conn.execute(f"select {', '.join(passage_fields)} from passages order by id"):

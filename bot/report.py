@@ -8,11 +8,17 @@ from dataclasses import dataclass, field
 @dataclass
 class ReportMeta:
     title: str = ""
-    district: str = ""  # 西湖区
-    city: str = ""  # 南昌市
-    year: int = 0  # the year of the report (2022)
-    review_year: int = 0  # the year it reviews (2021)
+    district: str = ""  # the report's own place, whatever its level: 西湖区, 九江市, 广西壮族自治区, 全国
+    city: str = ""  # the place above it: 南昌市 (empty for a province or the national report)
+    year: int = 0  # the year of the report: the year it plans (2022)
+    review_year: int = 0  # the (last) year it reviews (2021)
     plan_year: int = 0  # the year it plans (2022)
+    review_years: list[int] = field(default_factory=list)  # [2021], or [2018, ..., 2022] for a five-year review
+    level: str = ""  # national | province | city | county
+    province: str = ""  # 江西省
+    place_code: str = ""  # the division code, 360103
+    draft: bool = False  # （征求意见稿）
+    form: str = ""  # the form the file came in: text | html | pdf | docx
     speaker: str = ""  # 陶亿国
     speaker_title: str = ""  # 西湖区人民政府区长
     meeting: str = ""  # 西湖区第十七届人民代表大会第二次会议
@@ -20,6 +26,7 @@ class ReportMeta:
     published: str = ""  # 2022-02-16
     publisher: str = ""  # 西湖区政府办公室
     index_no: str = ""  # 索引号
+    warnings: list[str] = field(default_factory=list)  # what was guessed or could not be read
 
 
 @dataclass

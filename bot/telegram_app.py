@@ -277,8 +277,9 @@ async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await send_reply(update, context, Reply(f"重建失败,旧索引继续服务。原因:{esc(str(err))}"))
         return
     b = result.build
+    skipped = "".join(f"\n跳过 {esc(line)}" for line in b.skipped)
     await send_reply(update, context, Reply(
-        f"索引已重建:{b.reports} 份报告,{b.passages} 段,{b.glossary} 条名词解释,{b.figures} 个数字,用时 {result.seconds:.2f} 秒。"))
+        f"索引已重建:{b.reports} 份报告,{b.passages} 段,{b.glossary} 条名词解释,{b.figures} 个数字,用时 {result.seconds:.2f} 秒。{skipped}"))
 
 
 async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,27 +1,15 @@
-"""Reading report files as Chinese government sites serve them: UTF-8 (with or without BOM) or GB18030/GBK."""
+"""Reading the curated files of knowledge/ (aliases, user dictionary): text in any of the
+encodings a report may come in (see ``bot.ingest.text``), with its sha256."""
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
 
-from bot.errors import DecodeError, KnowledgeError
+from bot.errors import KnowledgeError
+from bot.ingest.text import decode
 
-# GB18030 is a superset of GBK and GB2312, so one attempt covers all three.
-ENCODINGS = ("utf-8-sig", "gb18030")
-
-
-def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
-    """Return (text, encoding). UTF-8 is tried first: valid GBK bytes are rarely valid UTF-8."""
-    if not data.strip():
-        raise KnowledgeError(f"{name}: the file is empty")
-    for encoding in ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
-    raise DecodeError(f"{name}: cannot decode the file as UTF-8 or GB18030 (is it a text file?)")
+__all__ = ["decode", "read_text"]
 
 
 def read_text(path: Path) -> tuple[str, str, str]:

@@ -62,8 +62,35 @@ def _snapshot(path):
 @pytest.mark.parametrize("breakage, message", [
     (lambda k: (k / "broken.txt").write_bytes(b""), "broken.txt: the file is empty"),
     (lambda k: (k / "broken.txt").write_bytes(bytes(range(128, 256)) * 8), "broken.txt: cannot decode"),
-    (lambda k: (k / "broken.txt").write_text("一篇普通的文章。", encoding="utf-8"), "broken.txt: no title line"),
+    (lambda k: (k / "broken.txt").write_text("一篇普通的文章。", encoding="utf-8"), "broken.txt: only 7 Chinese characters"),
+    (lambda k: (k / "broken.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600), "broken.doc: an old binary Word"),
+    (lambda k: (k / "scan.pdf").write_bytes(_empty_pdf()), "scan.pdf: a PDF without a text layer"),
+])
+def test_an_unreadable_report_is_skipped_and_named_and_the_others_are_indexed(knowledge_copy, tmp_path, breakage, message):
+    breakage(knowledge_copy)
+    result = build_index(knowledge_copy, tmp_path / "index.db")
+    assert result.reports == 1
+    assert len(result.skipped) == 1 and result.skipped[0].startswith(message), result.skipped
+
+
+def _empty_pdf() -> bytes:
+    """A PDF whose pages hold no text, as a scan without OCR does."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer)
+    pdf.rect(100, 100, 300, 400)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("breakage, message", [
     (lambda k: (k / "aliases.txt").write_text("没有等号的一行\n", encoding="utf-8"), "aliases.txt, line 1"),
+    (lambda k: (k / "reports.toml").write_text("[x\n", encoding="utf-8"), "reports.toml: not valid TOML"),
+    (lambda k: _replace_reports(k, b""), "no usable report"),
 ])
 def test_a_failed_build_names_the_file_and_leaves_the_good_index(knowledge_copy, tmp_path, breakage, message):
     db = tmp_path / "index.db"
@@ -74,6 +101,11 @@ def test_a_failed_build_names_the_file_and_leaves_the_good_index(knowledge_copy,
         build_index(knowledge_copy, db)
     assert _snapshot(db) == before
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def _replace_reports(folder, content: bytes) -> None:
+    for path in folder.glob("*-government-work-report.txt"):
+        path.write_bytes(content)
 
 
 def test_a_missing_knowledge_folder_is_named(tmp_path):

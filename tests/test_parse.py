@@ -83,14 +83,27 @@ def test_the_expected_targets_list_is_one_paragraph(report):
     assert len(paragraph.sentences[0].clauses) == 7  # the announcement with the first target, then six more
 
 
-def test_a_text_without_a_title_is_not_a_report():
-    with pytest.raises(NotAReportError, match="x.txt: no title line"):
+def test_a_short_text_is_refused_as_too_short():
+    with pytest.raises(NotAReportError, match="x.txt: only 13 Chinese characters, too short"):
         parse_report("这是一篇普通的文章。\n没有标题。", "x", "x.txt")
 
 
-def test_a_title_without_review_or_plan_parts_is_not_a_report():
-    with pytest.raises(NotAReportError, match="no part like"):
-        parse_report("2022年某某区人民政府工作报告\n各位代表:\n今天天气很好。", "x", "x.txt")
+def test_a_text_in_another_language_is_refused_as_not_chinese():
+    with pytest.raises(NotAReportError, match="x.txt: not Chinese text"):
+        parse_report("This is the annual report of a company. " * 40, "x", "x.txt")
+
+
+NEWS = "今天上午,市区天气晴好,公园里游人如织,孩子们在草地上放风筝,老人们在树荫下下棋聊天。" * 8
+
+
+def test_a_long_chinese_text_with_no_title_parts_or_address_is_not_a_report():
+    with pytest.raises(NotAReportError, match="x.txt: no part like '2021年工作回顾'.*is this a government work report"):
+        parse_report(NEWS, "x", "x.txt")
+
+
+def test_a_speech_with_a_title_but_no_parts_is_kept_with_a_warning():
+    report = parse_report("2022年某某区人民政府工作报告\n各位代表:\n" + NEWS, "x", "x.txt")
+    assert any("no review or plan part" in w for w in report.meta.warnings)
 
 
 def test_garbled_spots_are_recorded_as_anomalies(report):

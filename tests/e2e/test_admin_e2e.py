@@ -300,9 +300,30 @@ async def test_reindex_from_a_non_admin_is_refused_logged_and_changes_nothing(em
 
 
 @pytest.mark.parametrize("content", [b"\xff\xfe\xfd" * 200, b""], ids=["undecodable", "empty"])
+async def test_reindex_skips_an_unreadable_file_names_it_and_keeps_the_others(emu, start_bot, content):
+    bot = await start_bot("skipping", admin_ids=str(ADMIN))
+    bad = bot.knowledge / "2023-broken-government-work-report.txt"
+    bad.write_bytes(content)
+
+    await emu.send_message(TOKEN, ADMIN, ADMIN, "/reindex")
+    messages = await emu.wait_for_messages(TOKEN, ADMIN, 2, timeout=30)
+    result = plain(messages[1])
+    assert REINDEX_DONE.search(result) and "跳过" in result and bad.name in result, result
+
+    reply = await ask(emu, 66602, GDP_QUESTION)
+    assert contains_all(plain(reply), GDP_EXPECT), plain(reply)
+    assert leftovers(bot.workdir) == []
+    assert_clean_log(bot)
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfe\xfd" * 200, b""], ids=["undecodable", "empty"])
 async def test_failing_reindex_names_the_file_and_the_old_index_keeps_serving(emu, start_bot, content):
     bot = await start_bot("failing", admin_ids=str(ADMIN))
     before = bot.index_path.read_bytes()
+    # The only report replaced by a file no reader can use: no usable report at all.
+    for report in bot.knowledge.glob("*.txt"):
+        if report.name not in ("aliases.txt", "userdict.txt"):
+            report.unlink()
     bad = bot.knowledge / "2023-broken-government-work-report.txt"
     bad.write_bytes(content)
 
