@@ -1,6 +1,7 @@
 """How long `reportbot index` takes for the knowledge folder, as a fresh process (jieba's
-start-up included) and in-process; and how long a fresh `reportbot ask` takes with the index
-built (the issue's bounds: index under 2 s, one question under 1 s).
+start-up included) and in-process; how long a fresh `reportbot ask` takes with the index
+built; and how long a 40-page PDF takes to read (bounds: indexing the first report under 1.5 s,
+a 40-page PDF read in under 5 s).
 
     .venv/bin/python benchmarks/index_speed.py [--runs 5]
 """
@@ -45,6 +46,30 @@ def main() -> None:
     print(line("reportbot index (fresh process, whole run)", fresh))
     print(line("build_index (in-process, after warm-up)", inproc))
     print(line("reportbot ask '去年GDP多少' (fresh process)", ask))
+    print(line("read a 40-page PDF (pdfminer.six, in-process)", pdf_read_times(args.runs)))
+
+
+def pdf_read_times(runs: int) -> list[float]:
+    """The first report typeset as a PDF and repeated to 40 pages, read as `reportbot index` reads it."""
+    from bot.ingest import read_document
+    from tests.fixtures.make_fixtures import typeset_pdf
+
+    text = (ROOT / "knowledge" / "2022-nanchang-xihu-government-work-report.txt").read_text(encoding="utf-8")
+    path = Path(tempfile.mkdtemp()) / "forty.pdf"
+    pages, copies = 0, 1
+    while pages < 40:
+        copies += 1
+        pages = typeset_pdf(text * copies, path)
+    while pages > 40:  # trim to 40 pages: fewer characters of the last copy
+        text_cut = (text * copies)[: int(len(text * copies) * 40 / pages)]
+        pages = typeset_pdf(text_cut, path)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        read_document(path)
+        times.append(time.perf_counter() - started)
+    print(f"(the PDF has {pages} pages, {path.stat().st_size // 1024} KB)")
+    return times
 
 
 if __name__ == "__main__":

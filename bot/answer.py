@@ -68,9 +68,9 @@ class Answer:
         }
 
 
-def help_text(report: ReportInfo) -> str:
+def help_text(report: ReportInfo, examples: list[str]) -> str:
     return (f"我可以回答《{report.title}》里的问题:数字和目标、名词解释、工作安排。比如:\n"
-            f"· {report.review_year}年地区生产总值是多少?\n· 今年计划改造几个老旧小区?\n· 胡子工程是什么意思?")
+            + "\n".join(f"· {q}" for q in examples))
 
 
 def not_found_text(report: ReportInfo, reason: str = "") -> str:
@@ -171,7 +171,7 @@ class Answerer:
         query = understand(self.kb, question[:MAX_QUESTION_CHARS])
         base = dict(question=question, report_title=query.report.title, traditional=query.traditional)
         if query.greeting:
-            return Answer(answered=False, kind="help", answer=help_text(query.report), **base)
+            return Answer(answered=False, kind="help", answer=help_text(query.report, self.examples(query.report)), **base)
         reason = self._out_of_scope(query)
         if reason is not None:
             return Answer(answered=False, kind="none", answer=not_found_text(query.report, reason), **base)
@@ -338,10 +338,14 @@ class Answerer:
     def _passage_answer(self, query: Query, best: Hit, rest: list[Hit], base: dict) -> Answer:
         p = best.passage
         has_number = bool(re.search(r"\d", p.text))
-        label = f"{p.year}年" if p.role == "review" else f"{p.year}年计划" if p.role == "plan" else ""
+        label = p.span or (f"{p.year}年" if p.role == "review" else f"{p.year}年计划" if p.role == "plan" else "")
         if query.wants_number and has_number and p.role in ("review", "plan"):
             kind = "figure"
-            text = f"{label}:{self._figure_text(p, query)}"
+            if query.wants_list and p.sentence_text.count(";") >= 2:
+                # '主要预期目标有哪些': the whole list, not its first item.
+                text = f"{label}:{p.sentence_text}"
+            else:
+                text = f"{label}:{self._figure_text(p, query)}"
             text += self._second_part(query, p)
             other = self._other_year(query, best, rest)
             if other:
@@ -368,6 +372,16 @@ class Answerer:
                       terms=notes, passage_id=p.id, **base)
 
     # What the chat shows besides answers.
+
+    def examples(self, report: ReportInfo | None = None) -> list[str]:
+        """Example questions from the report's own figures and notes (bot.examples)."""
+        from bot.examples import example_questions
+
+        report = report or self.kb.newest
+        memo = self.__dict__.setdefault("_examples", {})
+        if report.id not in memo:
+            memo[report.id] = example_questions(self.kb, report)
+        return memo[report.id]
 
     def paragraph_text(self, passage_id: int) -> tuple[str, str] | None:
         """(whole paragraph, section) of a passage: the 原文 button."""

@@ -16,7 +16,7 @@ COMMANDS = [
     ("start", "开始:这个机器人能做什么"),
     ("help", "用法和示例问题"),
     ("ask", "提问:/ask 去年GDP多少"),
-    ("glossary", "名词解释:/glossary 胡子工程"),
+    ("glossary", "名词解释:/glossary 词语"),
     ("figures", "主要指标:去年实际与今年目标"),
     ("reindex", "重建索引(管理员)"),
     ("stats", "使用统计(管理员)"),
@@ -127,15 +127,15 @@ class Conversation:
 
     def start(self) -> Reply:
         report = self.answerer.kb.newest
-        lines = ["你好!我是政府工作报告问答机器人。", help_text(report), "", self._commands_text()]
+        lines = ["你好!我是政府工作报告问答机器人。", help_text(report, self.answerer.examples(report)), "", self._commands_text()]
         return Reply("\n".join(esc(x) if i < 2 else x for i, x in enumerate(lines)))
 
     def help(self) -> Reply:
         reports = sorted(self.answerer.kb.reports.values(), key=lambda r: (-r.year, r.id))
         known = "\n".join(f"· 《{esc(r.title)}》" for r in reports)
+        examples = "".join(f"· {esc(q)}\n" for q in self.answerer.examples())
         text = (f"<b>我知道的报告</b>\n{known}\n\n<b>怎么问</b>\n直接发问题,简体繁体都可以,比如:\n"
-                f"· 去年GDP多少?\n· 今年计划改造几个老旧小区?\n· 胡子工程是什么意思?\n· 去年种了多少树?\n\n"
-                f"{self._commands_text()}")
+                f"{examples}\n{self._commands_text()}")
         return Reply(text)
 
     def _commands_text(self) -> str:

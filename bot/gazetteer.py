@@ -197,3 +197,39 @@ def places_in_file_name(stem: str) -> list[Place]:
 
     best = max(hits, key=rank)
     return [best[1]] if rank(best)[0] or len(codes) == 1 else []
+
+
+_ENGLISH_KIND = {"区": "district", "县": "county", "市": "city", "州": "prefecture", "旗": "banner", "盟": "league", "省": "province"}
+_LEVEL_WORDS = ("全{}", "本{}", "我{}", "该{}", "{}里", "{}政府")
+
+
+def place_names(place: Place) -> list[str]:
+    """The ways people and the report name a place: 南昌市西湖区, 南昌西湖区, 西湖区, 西湖, 全区,
+    本区, 区里; in pinyin and English too (xihu, xihu district), lower-case as questions are
+    compared. Used to know a question means this report's place."""
+    if place.level == "national":
+        return ["全国", "国家", "我国", "中国", "国务院", "中央政府", "全国人民", "china", "national", "the state council"]
+    short = place.short
+    kind = place.kind
+    names = {place.name, short, short + kind} if len(short) >= 2 else {place.name}
+    if place.name.endswith("自治区"):
+        names |= {short + "自治区", short + "区"}
+    for parent in (place.parent, place.province):
+        if parent and parent != place.name:
+            for p in {parent, short_name(parent)}:
+                names |= {p + place.name, p + short + kind}
+    names |= {w.format(kind) for w in _LEVEL_WORDS}
+    names |= _english_names(place)
+    return sorted((n for n in names if n), key=lambda n: (-len(n), n))
+
+
+def _english_names(place: Place) -> set[str]:
+    from pypinyin import lazy_pinyin
+
+    word = "".join(lazy_pinyin(place.short))
+    kind = "autonomous region" if place.name.endswith("自治区") else _ENGLISH_KIND.get(place.kind, "")
+    names = {word, f"{word} {kind}".strip()}
+    if place.parent:
+        parent = "".join(lazy_pinyin(short_name(place.parent)))
+        names |= {f"{parent} {word}", f"{word}, {parent}"}
+    return {n for n in names if len(n) >= 4}

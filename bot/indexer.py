@@ -89,12 +89,28 @@ def _path(*parts: str) -> str:
     return PATH_SEP.join(p for p in parts if p)
 
 
+# A review sentence about several years ('年均增长6.8%', '“十三五”时期', '较2017年增长'): its
+# figures are not the reviewed year's.
+_PERIOD = re.compile(r"年均|过去五年|五年来|五年间|五年累计|“?十[一二三四]五”?(?:时期|期间|以来)|较20\d\d年|比20\d\d年|是20\d\d年的")
+
+
+def period_of(sentence: str, meta) -> str:
+    """'过去五年' (or '2018—2022年') for a sentence about several years, '' otherwise."""
+    if not _PERIOD.search(sentence):
+        return ""
+    years = meta.review_years
+    return f"{years[0]}—{years[-1]}年" if len(years) > 1 else "过去五年"
+
+
 def _passages(report: Report) -> list[dict]:
     rows = []
     meta = report.meta
     for paragraph in report.paragraphs:
-        year = {"review": meta.review_year, "plan": meta.plan_year}.get(paragraph.role)
         for s_index, sentence in enumerate(paragraph.sentences):
+            year = {"review": meta.review_year, "plan": meta.plan_year}.get(paragraph.role)
+            span = period_of(sentence.text, meta) if paragraph.role == "review" else ""
+            if span:
+                year = None
             subtopic = paragraph.subtopics[s_index] if s_index < len(paragraph.subtopics) else ""
             topic = paragraph.topic if paragraph.topic != sentence.text.rstrip("。") else ""
             section = _path(paragraph.part, short_chapter(paragraph.chapter), topic,
@@ -105,7 +121,7 @@ def _passages(report: Report) -> list[dict]:
                     "clause": c_index, "text": clause, "sentence_text": sentence.text,
                     "section": section, "part": paragraph.part, "chapter": paragraph.chapter,
                     "topic": paragraph.topic, "subtopic": subtopic, "role": paragraph.role, "year": year,
-                    "note": None,
+                    "span": span, "note": None,
                 })
     for note in report.notes:
         # Notes are searched like passages, so '十步法分成几个阶段' finds note 13's definition.
@@ -113,22 +129,32 @@ def _passages(report: Report) -> list[dict]:
             "report_id": report.slug, "paragraph": -2 - note.number, "sentence": 0, "clause": 0,
             "text": f"{note.term}:{note.definition}", "sentence_text": f"{note.term}:{note.definition}",
             "section": _path("《政府工作报告》注释", f"{note.number}. {note.term}"), "part": "《政府工作报告》注释",
-            "chapter": "", "topic": "", "subtopic": "", "role": "note", "year": None, "note": note.number,
+            "chapter": "", "topic": "", "subtopic": "", "role": "note", "year": None, "span": "", "note": note.number,
         })
     rows.append({
         "report_id": report.slug, "paragraph": -1, "sentence": 0, "clause": 0,
         "text": meta_sentence(report), "sentence_text": meta_sentence(report), "section": "报告信息",
-        "part": "报告信息", "chapter": "", "topic": "", "subtopic": "", "role": "meta", "year": None, "note": None,
+        "part": "报告信息", "chapter": "", "topic": "", "subtopic": "", "role": "meta", "year": None, "span": "", "note": None,
     })
     return rows
 
 
 def meta_sentence(report: Report) -> str:
+    """Who delivered the report, when and where, and who published it, in the report's own words."""
     m = report.meta
-    said = f"由{m.speaker_title}{m.speaker}作报告" if m.speaker else ""
-    when = f",{m.meeting_date}在{m.meeting}上" if m.meeting else ""
-    published = f"发布机构:{m.publisher},发布日期:{m.published}。" if m.publisher else ""
-    return f"《{m.title}》{said}{when}。{published}"
+    said = f"由{m.speaker_title}{m.speaker}" if m.speaker else ""
+    when = f"于{chinese_date(m.meeting_date)}" if m.meeting_date else ""
+    where = f"在{m.meeting}上" if m.meeting else ""
+    delivered = f"{said}{when}{where}作报告" if said or when or where else ""
+    published = f"发布机构:{m.publisher}" if m.publisher else ""
+    published += ("," if published else "") + f"发布日期:{chinese_date(m.published)}" if m.published else ""
+    return f"《{m.title}》{delivered}。" + (published + "。" if published else "")
+
+
+def chinese_date(iso: str) -> str:
+    """'2023-01-10' -> '2023年1月10日', as reports write dates."""
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})$", iso)
+    return f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日" if m else iso
 
 
 def _figure_rows(report: Report, passages: list[dict], first_id: int) -> list[dict]:
@@ -235,6 +261,7 @@ def _write(db: sqlite_utils.Database, reports, sources, aliases, prefixes, synon
             meta = asdict(report.meta)
             meta["review_years"] = json.dumps(meta["review_years"])
             meta["warnings"] = json.dumps(meta["warnings"], ensure_ascii=False)
+            meta["place_names"] = json.dumps(meta["place_names"], ensure_ascii=False)
             db["reports"].insert({"id": report.slug, "source": report.source, "encoding": encoding, **meta,
                                   "passages": sum(1 for p in passages if p["role"] not in ("note", "meta")),
                                   "notes": len(glossary), "figures": len(figures)}, pk="id")
@@ -256,6 +283,17 @@ def _write(db: sqlite_utils.Database, reports, sources, aliases, prefixes, synon
             # Buttons carry it, so a button pressed after a reindex is recognised as stale.
             {"key": "build_id", "value": uuid.uuid4().hex[:8]},
         ], pk="key")
+    # A report may have no notes, figures or anomalies; the tables exist all the same.
+    empty = {
+        "glossary": {"report_id": str, "number": int, "term": str, "forms": str, "definition": str, "used_passage_id": int,
+                     "used_text": str, "used_section": str, "used_form": str, "tokens": str},
+        "figures": {"report_id": str, "passage_id": int, "year": int, "kind": str, "text": str, "figure": str, "section": str,
+                    "indicator": str, "value": str, "number": float, "unit": str, "measure": str, "qualifier": str, "growth": str, "rank": str},
+        "anomalies": {"report_id": str, "paragraph": int, "original": str, "replacement": str, "reason": str},
+    }
+    for table, columns in empty.items():
+        if not db[table].exists():
+            db[table].create(columns)
     db["passages"].enable_fts(["tokens"], tokenize="unicode61")
     db["glossary"].enable_fts(["tokens"], tokenize="unicode61")
     db["figures"].create_index(["report_id", "year"])

@@ -34,6 +34,7 @@ class Passage:
     role: str
     year: int | None
     note: int | None = None  # for role 'note': the note's number
+    span: str = ""  # a review sentence about several years ('过去五年'): its year is None
     units: frozenset = frozenset()  # units of the figures in it ('亿元', '%', '个')
     norm: str = ""  # normalised, lower-cased text the matcher compares with
     context: str = ""  # normalised section path: matches there count for less
@@ -74,6 +75,7 @@ class ReportInfo:
     level: str = ""  # national | province | city | county
     province: str = ""
     review_years: list = field(default_factory=list)
+    place_names: list = field(default_factory=list)  # 南昌市西湖区, 西湖区, 西湖, 全区, xihu, … (bot.gazetteer.place_names)
     source: str = ""  # the file name
 
 
@@ -208,6 +210,7 @@ def _load(path: Path, conn: sqlite3.Connection) -> KnowledgeBase:
     for r in conn.execute("select * from reports order by id"):
         values = {k: r[k] for k in report_fields}
         values["review_years"] = json.loads(values["review_years"] or "[]")
+        values["place_names"] = json.loads(values["place_names"] or "[]")
         reports[r["id"]] = ReportInfo(**values)
     passage_fields = [f for f in Passage.__dataclass_fields__ if f not in ("norm", "context", "units", "sentence_norm")]
     passages = {}
@@ -226,6 +229,9 @@ def _load(path: Path, conn: sqlite3.Connection) -> KnowledgeBase:
     units: dict[int, set[str]] = {}
     for f in figures:
         units.setdefault(f["passage_id"], set()).add(f["unit"])
+    for p in passages.values():
+        if p.role == "meta":  # who, when, where: '哪天作的报告' asks for a date
+            units.setdefault(p.id, set()).update({"年", "月", "日"})
     for pid, found in units.items():
         if pid in passages:
             passages[pid].units = frozenset(found)

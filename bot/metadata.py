@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.gazetteer import NATIONAL, Place, places_in_file_name, resolve, short_name
+from bot.gazetteer import NATIONAL, Place, place_names, places_in_file_name, resolve, short_name
 from bot.ingest.document import Document
 from bot.report import ReportMeta
 
@@ -43,6 +43,8 @@ def place_of(meta: ReportMeta, doc: Document, intro: str, full_text: str) -> lis
     if place.level == "county" and (m := re.search(rf"([\u4e00-\u9fff]{{2,6}}[市州盟]){place.name}", re.sub(r"\d{4}年", "", meta.title))):
         if m.group(1) != place.parent and short_name(m.group(1)) != short_name(place.parent):
             meta.city, meta.place_code = m.group(1), ""
+            meta.place_names = sorted(set(meta.place_names) | {m.group(1) + place.name, short_name(m.group(1)) + place.name},
+                                      key=lambda n: (-len(n), n))
             warnings = [f"'{m.group(1)}{place.name}' is not in the gazetteer: kept as the title writes it"]
     return warnings
 
@@ -53,6 +55,7 @@ def _set_place(meta: ReportMeta, place: Place) -> None:
     meta.province = place.province or (place.name if place.level == "province" else "")
     meta.level = place.level
     meta.place_code = place.code
+    meta.place_names = place_names(place)
     if place is NATIONAL:
         meta.district, meta.city, meta.province = "全国", "", ""
 

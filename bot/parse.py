@@ -107,6 +107,7 @@ def parse_document(doc: Document, slug: str) -> Report:
         meta.title = page_title if "报告" in page_title else (
             f"{meta.year}年{meta.district}政府工作报告" if meta.year and meta.district else name)
         meta.warnings.append(f"no title line: called it '{meta.title}'")
+    meta.title = _complete_title(meta)
     meta.review_year = meta.review_years[-1] if meta.review_years else meta.year - 1
     for paragraph in b.paragraphs:
         _split_paragraph(paragraph)
@@ -162,6 +163,18 @@ def _clean_title(text: str) -> str:
     return flat
 
 
+def _complete_title(meta: ReportMeta) -> str:
+    """A title printed as just '政府工作报告' names neither place nor year; the reply says which
+    report it quotes, so complete it: '2023年九江市政府工作报告'."""
+    title = meta.title
+    names = [n for n in meta.place_names if len(n) >= 2 and not n.isascii() and not n.startswith(("全", "本", "我", "该"))]
+    if meta.district and not any(n in title for n in names + [meta.district]):
+        title = ("国务院" if meta.level == "national" else meta.district) + title
+    if meta.year and not re.search(r"\d{4}年", title):
+        title = f"{meta.year}年" + title
+    return title
+
+
 class _Builder:
     def __init__(self, meta: ReportMeta):
         self.meta = meta
@@ -170,7 +183,7 @@ class _Builder:
         self.anomalies: list[Anomaly] = []
         self.part, self.role, self.chapter, self.section = "开场", "intro", "", ""
         self.part_years: list[tuple[str, str]] = []  # (role, heading) of each part, for the years
-        self.chapters_numbered_cn = False
+        self.chapter_style = ""  # 'cn' for (一) chapters, 'num' for 1. chapters
 
     def add_paragraph(self, text: str) -> None:
         text, fixes = repair(text)
@@ -210,7 +223,7 @@ def _read_structure(text: str, heading: int, b: _Builder) -> bool:
     role = _part_role(text, heading, b)
     if role:
         b.part = text.replace(" ", "") if len(text.replace(" ", "")) < len(text) - 2 else text
-        b.chapter, b.section = "", ""
+        b.chapter, b.section, b.chapter_style = "", "", ""
         if role != "same":
             b.role = role
         if b.role in ("review", "plan"):
@@ -221,16 +234,16 @@ def _read_structure(text: str, heading: int, b: _Builder) -> bool:
     if m := _CHAPTER.match(text):
         head, body = _split_run_in(text)
         if len(head) <= 45:
-            b.chapter, b.section = head, ""
+            b.chapter, b.section, b.chapter_style = head, "", "cn"
             b.role = "plan" if b.role == "closing" else b.role
             if body:
                 b.add_paragraph(body)
             return True
     if (m := _SECTION.match(text)) and len(text) <= 40 and "。" not in text[:-1] and not re.match(r"^\d{1,2}[.．]\d", text):
-        if b.chapter:
-            b.section = text
+        if b.chapter and b.chapter_style == "cn":
+            b.section = text  # '1.' under '(一)': an item of the chapter
         else:
-            b.chapter = text
+            b.chapter, b.section, b.chapter_style = text, "", "num"  # '1.' is this part's chapter level
         return True
     if heading >= 3 and len(text) <= 40:
         b.chapter, b.section = text, ""

@@ -30,6 +30,7 @@ _DEFINE = [
     re.compile(r"^(?:what does|what is|what's|meaning of|define|explain)\s+(?P<t>.+?)(?:\s+mean|\s+means)?[\s??]*$", re.I),
 ]
 _QUANTITY = re.compile(r"多少|(?<!哪)几|目标|水平|多快|(?<![a-z])gdp(?![a-z])|number of|amount|(?<![a-z])rate(?![a-z])|growth|(?<![a-z])total(?![a-z])|百分之|比重|比例|增长|增速|增幅|下降|率|总额|总量|规模|金额|数量|how many|how much|多大|多高|多长|多远|排名|第几")
+_SPAN = re.compile(r"五年|年均|平均每年|每年平均|十[一二三四]五|这几年|近几年|历年|累计")
 _LIST = re.compile(r"哪些|哪几|哪个|哪三|哪两|哪四|哪五|哪六|分别是|包括|包含|有什么|是什么(?!时候|时间)|什么(?!时候|时间|意思)|名单|列举|哪家|哪里|哪儿|谁")
 
 
@@ -38,13 +39,17 @@ _UNIT_QUESTIONS = [
     ("money", re.compile(r"多少钱|几块钱|钱|金额|资金|多少元|几元|多少万元|多少亿|工资|补贴|贷款|授信|费用|经费|花了|花费|税收|营业额|交易额|销售额|总投资|投资额|总值|总额|收入|损失")),
     ("length", re.compile(r"多长|多远|多高|几米|多少米|几公里|多少公里|长度|高度")),
     ("area", re.compile(r"多大面积|面积|多少平方|几平方|多少亩|几亩")),
-    ("people", re.compile(r"多少人|几人|几个人|人数|多少名|多少人次|几名")),
+    ("people", re.compile(r"多少万?人|几万?人|几个人|人数|多少名|多少人次|几名|人口[^率]{0,4}(?:多少|几)")),
     ("rank", re.compile(r"第几|排名|排第|名次|排在|排多少|位次|排几")),
     ("date", re.compile(r"哪天|哪一天|什么时候|何时|几月几[日号]|几号|哪年|哪一年|什么时间|when")),
 ]
 _PERSON_FACTS = re.compile(r"哪里人|哪儿人|籍贯|老家|年龄|几岁|多大年纪|多少岁|出生|生日|学历|毕业于|简历|家人|工资多少|电话|手机号")
 _ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?!乎)|百分之几|多大|多高|多长|多远|多快|how many|how much|哪天|哪一天|什么时候|何时|几号|哪年")
 _MEASURE_QUESTION = re.compile(r"(?:几|多少)(家|处|条|场|所|栋|台|部|辆|件|项|次|户|座|亩|株|盏|套|宗|批|剂次|起|万?株|个)")
+
+
+_TARGET = re.compile(r"目标|预期|计划|打算|力争|target|goal")
+_MONEY_SAID = re.compile(r"多少钱|几块钱|多少元|几元|多少万元|多少亿|亿元|万元")
 
 
 def expected_units(text: str) -> tuple[str, ...]:
@@ -54,6 +59,9 @@ def expected_units(text: str) -> tuple[str, ...]:
     kinds = [kind for kind, pattern in _UNIT_QUESTIONS if pattern.search(text)]
     if "percent" in kinds and "money" in kinds:
         kinds.remove("money")  # '收入增长多少' asks for the growth, not the income
+    if "money" in kinds and _TARGET.search(text) and not _MONEY_SAID.search(text):
+        # '地区生产总值的目标是多少': a target for an amount is most often a growth rate.
+        kinds.append("percent")
     kinds += [m.group(1)[-1] for m in _MEASURE_QUESTION.finditer(text)]
     return tuple(dict.fromkeys(kinds))
 
@@ -113,6 +121,7 @@ class Query:
     wants_past: bool = False
     wants_number: bool = False
     wants_list: bool = False
+    wants_span: bool = False  # 过去五年, 年均, 这几年: a figure over several years
     define_term: str | None = None
     asks_quantity: bool = False  # an explicit 多少/几: only a number answers it
     asks_person: bool = False  # 哪里人, 年龄: facts about a person no work report gives
@@ -124,7 +133,9 @@ class Query:
 
 
 def own_place_names(report: ReportInfo) -> list[str]:
-    """How the report's own district is named: 南昌市西湖区, 南昌西湖区, 西湖区, 西湖, 全区, 本区."""
+    """How the report's own place is named: 南昌市西湖区, 南昌西湖区, 西湖区, 西湖, 全区, 本区, xihu."""
+    if report.place_names:
+        return report.place_names
     city_short = re.sub(r"[市州]$", "", report.city)
     district_short = re.sub(r"[区县市]$", "", report.district)
     names = {report.city + report.district, city_short + report.district, city_short + district_short,
@@ -403,6 +414,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     q.asks_quantity = bool(_ASKS_QUANTITY.search(text))
     q.asks_person = bool(_PERSON_FACTS.search(text))
     q.wants_list = bool(_LIST.search(text))
+    q.wants_span = bool(_SPAN.search(text))
 
     stripped = text
     for name in own_place_names(report):

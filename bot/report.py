@@ -17,6 +17,7 @@ class ReportMeta:
     level: str = ""  # national | province | city | county
     province: str = ""  # 江西省
     place_code: str = ""  # the division code, 360103
+    place_names: list[str] = field(default_factory=list)  # 南昌市西湖区, 西湖区, 西湖, 全区, xihu district, …
     draft: bool = False  # （征求意见稿）
     form: str = ""  # the form the file came in: text | html | pdf | docx
     speaker: str = ""  # 陶亿国

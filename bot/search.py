@@ -142,6 +142,9 @@ def _weight(kb: KnowledgeBase, report_id: str, g: TermGroup) -> float:
 def _fit(query: Query, p: Passage) -> float:
     """How well the passage's year and kind fit what the question asks for."""
     bonus = 0.0
+    if p.span:
+        # '过去五年年均增长多少' wants the five-year sentence; '2021年…多少' the year's own figure.
+        bonus += 0.08 if query.wants_span else (-0.12 if query.year or query.wants_number else 0.0)
     if query.year and p.year:
         bonus += 0.06 if p.year == query.year else -0.35
     elif query.wants_plan and p.role == "plan" or query.wants_past and p.role == "review":

@@ -104,13 +104,13 @@ def _zip_form(data: bytes, name: str) -> str:
 
 
 def _looks_binary(head: bytes) -> bool:
-    """NUL bytes outside a UTF-16 pattern, or many control bytes."""
+    """Many control bytes, or NUL bytes on both sides of the byte pairs (UTF-16 text has its
+    NULs, the high bytes of ASCII, all on one side)."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
+    controls = sum(1 for b in head if 0 < b < 9 or 13 < b < 32)
+    if controls > len(head) / 20:
+        return True
     nul = head.count(0)
-    if nul:
-        # UTF-16 without a BOM has a NUL in every other byte of ASCII text; binaries scatter them.
-        even, odd = head[0::2].count(0), head[1::2].count(0)
-        return not (max(even, odd) > 0.9 * nul and nul > len(head) / 8)
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return controls > len(head) / 20
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    return bool(nul) and min(even, odd) > 0.05 * nul

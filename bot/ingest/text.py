@@ -31,7 +31,21 @@ def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
         return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+    # UTF-16 without a BOM (Windows Notepad's "Unicode" of old): accept it when it reads as text.
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _plausible(text):
+            return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
     raise DecodeError(f"{name}: cannot decode the file as UTF-8, UTF-16 or GB18030 (is it a text file?)")
+
+
+def _plausible(text: str) -> bool:
+    """Mostly Chinese characters, ASCII, punctuation and spaces, as a report is."""
+    good = sum(1 for ch in text if ch.isspace() or " " <= ch <= "~" or "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
+    return good >= 0.95 * len(text)
 
 
 def _utf16_without_bom(data: bytes) -> bool:

@@ -235,7 +235,8 @@ async def test_help_names_the_report_gives_examples_and_lists_commands(emu: Emul
     reply = await ask(emu, private_chat(), "/help")
     text = reply["text"]
     assert "<b>我知道的报告</b>" in text and f"· 《{REPORT_TITLE}》" in text
-    assert "· 去年GDP多少?" in text
+    # Examples from the report's own headline figure, a target and a note.
+    assert "· 2021年地区生产总值是多少?" in text and "· 胡子工程是什么意思?" in text
     for command in ("/start", "/help", "/ask", "/glossary", "/figures"):
         assert f"\n{command} — " in text
 
