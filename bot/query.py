@@ -143,13 +143,24 @@ def own_place_names(report: ReportInfo) -> list[str]:
     return sorted((n for n in names if n), key=len, reverse=True)
 
 
+def routing_names(report: ReportInfo) -> list[str]:
+    """The names that pick this report's place out of several: 西湖区, 西湖, 南昌市西湖区, xihu;
+    not the level words every report of that level shares (全区, 本区, 区里)."""
+    if not report.place_names:
+        return [n for n in (report.district, re.sub(r"[区县]$", "", report.district)) if len(n) >= 2]
+    return [n for n in report.place_names if len(n) >= 2 and not re.match(r"^[全本我该].$|^.(?:里|政府)$", n)]
+
+
 def pick_report(kb: KnowledgeBase, text: str) -> ReportInfo:
-    """The report a question means: its district or year named, otherwise the newest."""
-    reports = list(kb.reports.values())
+    """The report a question means: the place it names (the longest name wins: 南昌市西湖区 over
+    西湖), and the year it names (a report's own year, or the year it reviews when the question
+    asks about the past); otherwise the newest report."""
+    reports = sorted(kb.reports.values(), key=lambda r: r.id)
     if len(reports) == 1:
         return reports[0]
-    named = [r for r in reports if r.district and (r.district in text or re.sub(r"[区县]$", "", r.district) in text)]
-    pool = named or reports
+    matched = {r.id: max((len(n) for n in routing_names(r) if n in text), default=0) for r in reports}
+    longest = max(matched.values())
+    pool = [r for r in reports if longest and matched[r.id] == longest] or reports
     years = [int(y) for y in _YEAR.findall(text)]
     for year in years:
         dated = [r for r in pool if year in (r.year, r.review_year, r.plan_year)]

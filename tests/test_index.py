@@ -1,6 +1,7 @@
 import json
 import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -162,3 +163,68 @@ def test_cli_reports_a_corrupt_index_plainly(capsys, tmp_path):
     db.write_bytes(b"not a database at all" * 100)
     code, _, err = run_cli(capsys, "ask", "--db", str(db), "去年GDP多少")
     assert code == 1 and "not a readable report index" in err
+
+
+CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+
+
+def test_cli_reports_json_lists_every_report_with_its_metadata(capsys, knowledge_copy, tmp_path):
+    for name in ("2023-nanchang-donghu.txt", "2023-jiujiang.pdf", "2024-anji.docx"):
+        shutil.copy(CORPUS / name, knowledge_copy)
+    db = tmp_path / "r.db"
+    code, out, _ = run_cli(capsys, "index", "--knowledge", str(knowledge_copy), "--db", str(db))
+    assert code == 0 and "4 份报告" in out and "2023-jiujiang.pdf" in out
+    code, out, _ = run_cli(capsys, "reports", "--json", "--db", str(db))
+    reports = {r["file"]: r for r in json.loads(out)}
+    assert code == 0 and len(reports) == 4
+    keys = {"file", "title", "place", "level", "year", "review_years", "plan_year", "speaker", "meeting_date",
+            "passages", "notes", "figures", "warnings"}
+    assert all(keys <= set(r) for r in reports.values())
+    jiujiang = reports["2023-jiujiang.pdf"]
+    assert (jiujiang["place"], jiujiang["level"], jiujiang["year"], jiujiang["review_years"]) == ("九江市", "city", 2023, [2022])
+    assert jiujiang["notes"] == 6 and jiujiang["figures"] > 50 and jiujiang["passages"] > 50
+    anji = reports["2024-anji.docx"]
+    assert anji["meeting_date"] == "" and any("placeholder date" in w for w in anji["warnings"])
+    code, out, _ = run_cli(capsys, "reports", "--db", str(db))
+    assert code == 0 and "南昌市 › 东湖区(县级)" in out
+
+
+def test_cli_index_names_a_skipped_file_and_exits_3(capsys, knowledge_copy, tmp_path):
+    (knowledge_copy / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    code, out, err = run_cli(capsys, "index", "--knowledge", str(knowledge_copy), "--db", str(tmp_path / "s.db"))
+    assert code == 3
+    assert "跳过 old.doc: an old binary Word" in err and "1 份报告" in out and "跳过 1 个文件" in out
+
+
+def test_reports_toml_sets_what_the_text_does_not_say(knowledge_copy, tmp_path):
+    anonymous = knowledge_copy / "report.txt"
+    text = (CORPUS / "2024-nanchang-xihu.txt").read_text(encoding="utf-8")
+    # Without a place anywhere: the speaker line and the meeting line lose their place names.
+    anonymous.write_text(text.replace("西湖区人民政府", "区人民政府").replace("在西湖区第十八届", "在区第十八届")
+                         .replace("西湖区", "本区"), encoding="utf-8")
+    build_index(knowledge_copy, tmp_path / "a.db")
+    report = next(r for r in open_index(tmp_path / "a.db").reports.values() if r.source == "report.txt")
+    assert report.district == ""
+    (knowledge_copy / "reports.toml").write_text('["report.txt"]\nplace = "南昌市西湖区"\nyear = 2024\n', encoding="utf-8")
+    build_index(knowledge_copy, tmp_path / "b.db")
+    report = next(r for r in open_index(tmp_path / "b.db").reports.values() if r.source == "report.txt")
+    assert (report.district, report.city, report.year, report.review_year) == ("西湖区", "南昌市", 2024, 2023)
+
+
+def test_reports_toml_with_an_unknown_field_names_it(knowledge_copy, tmp_path):
+    name = "2022-nanchang-xihu-government-work-report.txt"
+    (knowledge_copy / "reports.toml").write_text(f'["{name}"]\ncolour = "red"\n', encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="no usable report .*unknown field\\(s\\) colour"):
+        build_index(knowledge_copy, tmp_path / "c.db")
+
+
+def test_a_question_naming_a_place_goes_to_that_places_report(knowledge_copy, tmp_path):
+    from bot.answer import Answerer
+
+    shutil.copy(CORPUS / "2023-nanchang-donghu.txt", knowledge_copy)
+    build_index(knowledge_copy, tmp_path / "two.db")
+    answerer = Answerer(open_index(tmp_path / "two.db"), warm=False)
+    assert "752.6亿元" in answerer.ask("东湖区去年GDP多少").answer
+    assert "670.68亿元" in answerer.ask("西湖区去年GDP多少").answer
+    assert "670.68亿元" in answerer.ask("2021年地区生产总值是多少").answer  # the year the 2022 report reviews
+    assert "《2023年东湖区政府工作报告》" in answerer.ask("东湖区去年GDP多少").citation
