@@ -22,9 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.quality import BM25Baseline  # noqa: E402
-from bot.answer import Answerer  # noqa: E402
 from bot.indexer import build_index  # noqa: E402
-from bot.knowledge_base import open_index  # noqa: E402
+from bot.library import open_library  # noqa: E402
 from bot.scoring import score  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
@@ -50,7 +49,7 @@ def answerer_for(report: Path, workdir: Path) -> Answerer:
     for curated in ("aliases.txt", "userdict.txt"):
         shutil.copy(ROOT / "knowledge" / curated, knowledge)
     build_index(knowledge, knowledge / "index.db")
-    return Answerer(open_index(knowledge / "index.db"), cache_size=0)
+    return open_library(knowledge / "index.db", cache_size=0)
 
 
 def wrong(result: dict) -> int:
@@ -70,7 +69,7 @@ def main() -> None:
         if args.only and report.stem != args.only:
             continue
         bot = answerer_for(report, workdir)
-        baseline = BM25Baseline(bot.kb)
+        baseline = BM25Baseline(bot.answerer(bot.home_report.id).kb)
         for label, ask in (("bot", lambda q: bot.ask(q).to_json()), ("bm25", baseline.ask)):
             replies = [ask(q["q"]) for q in questions]
             result = score(questions, replies)

@@ -23,9 +23,8 @@ sys.path.insert(0, str(ROOT))
 import jieba  # noqa: E402
 from rank_bm25 import BM25Okapi  # noqa: E402
 
-from bot.answer import Answerer  # noqa: E402
 from bot.indexer import build_index  # noqa: E402
-from bot.knowledge_base import open_index  # noqa: E402
+from bot.library import open_library  # noqa: E402
 from bot.scoring import score  # noqa: E402
 from tests.conftest import load_questions  # noqa: E402
 
@@ -75,9 +74,8 @@ def main() -> None:
 
     db = Path(tempfile.mkdtemp()) / "index.db"
     build_index(ROOT / "knowledge", db)
-    kb = open_index(db)
-    bot = Answerer(kb, cache_size=0)  # every question timed as asked the first time
-    baseline = BM25Baseline(kb)
+    bot = open_library(db, cache_size=0)  # every question timed as asked the first time
+    baseline = BM25Baseline(bot.answerer(bot.home_report.id).kb)
     print(f"{'set':28} {'system':6} {'n':>4} {'top1':>7} {'recall@3':>9} {'oos-abst':>9} {'>300':>5} {'p50 ms':>7} {'p95 ms':>7}")
     for name in args.sets:
         path = Path(name) if Path(name).exists() else ROOT / "tests" / "data" / name

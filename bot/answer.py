@@ -57,6 +57,10 @@ class Answer:
     report_title: str = ""
     traditional: bool = False
     ms: float = 0.0
+    report_id: str = ""  # the report answered from (with several, bot.library names it in the citation)
+    reason: str = ""  # why it abstained, when a library can do better: 'place' (another place), 'year'
+    alternatives: list[tuple[str, str]] = field(default_factory=list)  # (label, report id) to ask the same of
+    chart: dict | None = None  # a series to draw: {"title", "unit", "points": [(label, value)]}
 
     def to_json(self) -> dict:
         """The contract of `reportbot ask --json` (see README)."""
@@ -156,9 +160,6 @@ class Answerer:
 
     def _compose(self, question: str) -> Answer:
         answer = self._answer(question or "")
-        if answer.citation and len(self.kb.reports) > 1:
-            # Several reports in knowledge/: say which one the answer comes from.
-            answer.citation = answer.citation.replace("摘自:", f"摘自:《{answer.report_title}》 › ", 1)
         if answer.traditional:
             answer.answer = to_traditional(answer.answer)
             answer.citation = to_traditional(answer.citation)
@@ -169,12 +170,13 @@ class Answerer:
         # A question is a line or two; past that it is pasted text, and reading all of it would
         # only cost time (a 5,000-character message must still be answered within milliseconds).
         query = understand(self.kb, question[:MAX_QUESTION_CHARS])
-        base = dict(question=question, report_title=query.report.title, traditional=query.traditional)
+        base = dict(question=question, report_title=query.report.title, traditional=query.traditional, report_id=query.report.id)
         if query.greeting:
             return Answer(answered=False, kind="help", answer=help_text(query.report, self.examples(query.report)), **base)
         reason = self._out_of_scope(query)
         if reason is not None:
-            return Answer(answered=False, kind="none", answer=not_found_text(query.report, reason), **base)
+            return Answer(answered=False, kind="none", answer=not_found_text(query.report, reason), **base,
+                          reason="year" if reason.startswith("报告只涉及") else "")
 
         note, note_score = match_glossary(self.kb, query)
         hits = rank(self.kb, query)
@@ -202,7 +204,8 @@ class Answerer:
                           sources=self._sources(hits[:3]))
         if query.foreign_places and not any(place in best.passage.norm for place in query.foreign_places):
             # '杭州市西湖区GDP': the report names that place but gives no such figure for it.
-            return Answer(answered=False, kind="none", answer=not_found_text(query.report, f"报告没有{query.foreign_places[0]}的这项内容"), **base)
+            return Answer(answered=False, kind="none", answer=not_found_text(query.report, f"报告没有{query.foreign_places[0]}的这项内容"), **base,
+                          reason="place")
         return self._passage_answer(query, best, hits[1:], base)
 
     def _coverage_needed(self, query: Query, best: Hit) -> float:
@@ -281,7 +284,7 @@ class Answerer:
             sources.append(Source(_cut(note.used_text), note.used_section, 1.0, note.used_passage_id))
         sources += [s for s in self._sources(hits[:4]) if s.passage_id != note.used_passage_id]
         where = f"报告注释{note.number}" + (f"(正文见 {note.used_section})" if note.used_section else "")
-        base = {**base, "report_title": self.kb.reports[note.report_id].title}
+        base = {**base, "report_title": self.kb.reports[note.report_id].title, "report_id": note.report_id}
         return Answer(answered=True, kind="glossary", answer=text, citation=f"摘自:{where}", sources=sources[:4],
                       terms=[note], passage_id=note.used_passage_id, **base)
 
@@ -367,7 +370,7 @@ class Answerer:
                 text = f"{label}:{text}"
         notes = [n for n in self.kb.glossary if n.report_id == p.report_id and any(f in p.sentence_text for f in n.forms)]
         sources = self._sources([best] + rest)[:4]
-        base = {**base, "report_title": self.kb.reports[p.report_id].title}
+        base = {**base, "report_title": self.kb.reports[p.report_id].title, "report_id": p.report_id}
         return Answer(answered=True, kind=kind, answer=text, citation=f"摘自:{p.section}", sources=sources,
                       terms=notes, passage_id=p.id, **base)
 

@@ -4,13 +4,21 @@ Telegram bot's own (bot.conversation); buttons are numbered and pressed by typin
 from __future__ import annotations
 
 import sys
+import tempfile
+from pathlib import Path
 
-from bot.answer import Answerer
 from bot.conversation import Conversation, Reply, esc
 
 
-def _show(reply: Reply, out) -> list[str]:
+def _show(reply: Reply, out, charts: Path | None = None) -> list[str]:
     print(reply.plain, file=out)
+    if reply.photo is not None:
+        # A terminal shows no pictures: the chart is written to a file and its path printed.
+        folder = charts or Path(tempfile.gettempdir())
+        folder.mkdir(parents=True, exist_ok=True)
+        path = Path(tempfile.mkstemp(prefix="reportbot-chart-", suffix=".png", dir=folder)[1])
+        path.write_bytes(reply.photo)
+        print(f"图表:{path}", file=out)
     pressed = []
     labels = []
     for row in reply.buttons:
@@ -37,6 +45,10 @@ def dispatch(conversation: Conversation, text: str, is_admin: bool = True) -> Re
             return conversation.glossary(arg)
         if command == "figures":
             return conversation.figures()
+        if command == "reports":
+            return conversation.reports()
+        if command == "targets":
+            return conversation.targets(arg)
         if command == "ask":
             return conversation.ask(arg)[1] if arg.strip() else Reply("用法:/ask 你的问题,比如 /ask 去年GDP多少")
         if command in ("reindex", "stats"):
@@ -45,10 +57,11 @@ def dispatch(conversation: Conversation, text: str, is_admin: bool = True) -> Re
     return conversation.ask(text)[1]
 
 
-def run_chat(answerer: Answerer, settings, stdin=None, out=None) -> int:
+def run_chat(library, settings, stdin=None, out=None) -> int:
     stdin, out = stdin or sys.stdin, out or sys.stdout
-    conversation = Conversation(lambda: answerer)
-    print(f"政府工作报告问答({answerer.kb.newest.title})。直接输入问题,/help 看用法,Ctrl-D 退出。\n", file=out)
+    conversation = Conversation(lambda: library)
+    title = library.home_report.title if len(library.reports) == 1 else f"{len(library.reports)} 份报告"
+    print(f"政府工作报告问答({title})。直接输入问题,/help 看用法,Ctrl-D 退出。\n", file=out)
     buttons: list[str] = []
     interactive = stdin.isatty()
     while True:

@@ -25,11 +25,10 @@ def _db_arg(args, settings) -> Path:
     return Path(args.db) if getattr(args, "db", None) else settings.index_path
 
 
-def ensure_index(knowledge: Path, db: Path, quiet: bool = False, warm: bool = True):
-    """Build the index when it is missing or older than knowledge/; return the loaded answerer."""
-    from bot.answer import Answerer
+def ensure_index(knowledge: Path, db: Path, quiet: bool = False, warm: bool = True, home: str = ""):
+    """Build the index when it is missing or older than knowledge/; return the opened library."""
     from bot.freshness import is_stale
-    from bot.knowledge_base import open_index
+    from bot.library import open_library
 
     if knowledge.is_dir() and is_stale(knowledge, db):
         from bot.indexer import build_index  # sqlite-utils is only needed to build
@@ -37,7 +36,7 @@ def ensure_index(knowledge: Path, db: Path, quiet: bool = False, warm: bool = Tr
         result = build_index(knowledge, db)
         if not quiet:
             print(f"索引已更新:{_summary(result)}", file=sys.stderr)
-    return Answerer(open_index(db), warm=warm)
+    return open_library(db, home=home or None, warm=warm)
 
 
 def _summary(result) -> str:
@@ -82,14 +81,13 @@ def cmd_reports(args) -> int:
 
 
 def _open(args, warm: bool = True):
-    from bot.answer import Answerer
-    from bot.knowledge_base import open_index
+    from bot.library import open_library
 
     settings = _settings()
     db = _db_arg(args, settings)
     if args.db:
-        return Answerer(open_index(db), warm=warm)
-    return ensure_index(settings.knowledge_dir, db, warm=warm)
+        return open_library(db, home=settings.home_place or None, warm=warm)
+    return ensure_index(settings.knowledge_dir, db, warm=warm, home=settings.home_place)
 
 
 def cmd_glossary(args) -> int:
@@ -114,9 +112,8 @@ def cmd_glossary(args) -> int:
 
 
 def cmd_figures(args) -> int:
-    answerer = _open(args)
-    report = answerer.kb.newest.id
-    rows = [f for f in answerer.kb.figures if f["report_id"] == report and (args.year is None or f["year"] == args.year)]
+    library = _open(args)
+    rows = [f for f in library.figures(library.home_report.id) if args.year is None or f["year"] == args.year]
     if args.json:
         keys = ("indicator", "value", "unit", "figure", "year", "kind", "measure", "qualifier", "growth", "rank", "section", "text")
         print(json.dumps([{k: f[k] for k in keys} for f in rows], ensure_ascii=False, indent=2))
@@ -126,6 +123,24 @@ def cmd_figures(args) -> int:
             kind = "实际" if f["kind"] == "achieved" else "目标"
             print(f"{f['year']} {kind}  {f['indicator'] or '—'}: {f['figure']}" + (f"({extra})" if extra else ""))
     return 0
+
+
+def cmd_targets(args) -> int:
+    from dataclasses import asdict
+
+    from bot.targets import targets_report
+
+    library = _open(args)
+    title, rows = targets_report(library, args.place, args.year)
+    if args.json:
+        print(json.dumps({"title": title, "rows": [asdict(r) for r in rows]}, ensure_ascii=False, indent=2))
+    else:
+        from bot.crossreport import format_row
+
+        print(title)
+        for row in rows:
+            print(format_row(row))
+    return 0 if rows else 2
 
 
 def cmd_ask(args) -> int:
@@ -177,6 +192,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="a list of objects: file, title, place, level, year, review_years, …")
     p.add_argument("--db")
     p.set_defaults(func=cmd_reports)
+
+    p = sub.add_parser("targets", help="a year's headline targets beside their results (from the next year's report)")
+    p.add_argument("--place", help="a place the index holds (default: HOME_PLACE or the newest report's)")
+    p.add_argument("--year", type=int, help="the year the targets were set for (default: the last year with results)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_targets)
 
     p = sub.add_parser("glossary", help="list the report's notes, or show one")
     p.add_argument("term", nargs="?")

@@ -66,9 +66,13 @@ class Settings:
     webhook_secret: str = ""
     rate_limit_per_minute: int = 20
     poll_interval: float = 0.0
+    home_place: str = ""  # the place that answers questions naming none (default: the newest report's)
+    file_url: str = ""  # TELEGRAM_BASE_FILE_URL: where documents are downloaded from
 
     @property
     def base_file_url(self) -> str:
+        if self.file_url:
+            return self.file_url
         # https://api.telegram.org/bot -> https://api.telegram.org/file/bot
         head, _, _ = self.base_url.rstrip("/").rpartition("/")
         return f"{head}/file/bot"
@@ -110,7 +114,15 @@ def from_env() -> Settings:
         webhook_secret=secret,
         rate_limit_per_minute=_int_env("RATE_LIMIT_PER_MINUTE", 20, 0),
         poll_interval=poll,
+        home_place=env.get("HOME_PLACE", "").strip(),
+        file_url=_file_url(env.get("TELEGRAM_BASE_FILE_URL", "").strip()),
     )
+
+
+def _file_url(raw: str) -> str:
+    if raw and not raw.startswith(("http://", "https://")):
+        raise ConfigError(f"TELEGRAM_BASE_FILE_URL={raw!r}: expected an http(s) URL such as https://api.telegram.org/file/bot")
+    return raw
 
 
 class RedactToken(logging.Filter):

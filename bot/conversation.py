@@ -8,7 +8,9 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from bot.answer import MAX_ANSWER_CHARS, Answer, Answerer, help_text
+from collections import OrderedDict
+
+from bot.answer import MAX_ANSWER_CHARS, Answer, help_text
 from bot.knowledge_base import GlossaryNote
 
 TELEGRAM_LIMIT = 4096
@@ -18,6 +20,8 @@ COMMANDS = [
     ("ask", "提问:/ask 去年GDP多少"),
     ("glossary", "名词解释:/glossary 词语"),
     ("figures", "主要指标:去年实际与今年目标"),
+    ("targets", "目标完成情况:/targets 西湖区 2022"),
+    ("reports", "我知道的报告"),
     ("reindex", "重建索引(管理员)"),
     ("stats", "使用统计(管理员)"),
 ]
@@ -34,6 +38,7 @@ class Button:
 class Reply:
     html: str
     buttons: list[list[Button]] = field(default_factory=list)
+    photo: bytes | None = None  # a chart (PNG) sent with the text as its caption
 
     @property
     def plain(self) -> str:
@@ -83,20 +88,36 @@ def _open_tags(html_text: str) -> list[str]:
     return stack
 
 
+# Questions remembered for the buttons that ask them again of another report.
+ASKED_MEMORY = 2000
+
+
 class Conversation:
-    """Replies to questions, commands and button presses. `answerer` is read on every call so
+    """Replies to questions, commands and button presses. The library is read on every call so
     a reindex can swap it without restarting anything."""
 
-    def __init__(self, get_answerer):
-        self._get = get_answerer
+    def __init__(self, get_library):
+        self._get = get_library
+        self._asked: OrderedDict[int, str] = OrderedDict()
+        self._next_question = 0
 
     @property
-    def answerer(self) -> Answerer:
+    def library(self):
         return self._get()
+
+    # The terminal chat and older callers name it the answerer.
+    answerer = library
 
     @property
     def generation(self) -> str:
-        return getattr(self.answerer.kb, "generation", "0")
+        return self.library.generation
+
+    def _remember(self, question: str) -> int:
+        self._next_question += 1
+        self._asked[self._next_question] = question
+        while len(self._asked) > ASKED_MEMORY:
+            self._asked.popitem(last=False)
+        return self._next_question
 
     # Questions
 
@@ -117,26 +138,65 @@ class Conversation:
             notes = [n for n in answer.terms if answer.kind != "glossary"][:4]
             if notes:
                 buttons.append([Button(f"📖 {n.name}", self._note_data(n)) for n in notes])
-        return Reply("\n".join(parts), buttons)
+        if answer.alternatives:
+            # The same question asked of another year or place.
+            asked = self._remember(answer.question)
+            reports = self.library.reports
+            buttons.append([Button(label, f"r:{self.generation}:{asked}:{reports[rid].number}")
+                            for label, rid in answer.alternatives if rid in reports])
+        photo = None
+        if answer.chart:
+            from bot.chart import line_chart
+
+            photo = line_chart(answer.chart["title"], answer.chart["points"])
+        return Reply("\n".join(parts), buttons, photo)
 
     def ask(self, question: str) -> tuple[Answer, Reply]:
-        answer = self.answerer.ask(question)
+        answer = self.library.ask(question)
         return answer, self.answer_reply(answer)
 
     # Commands
 
     def start(self) -> Reply:
-        report = self.answerer.kb.newest
-        lines = ["你好!我是政府工作报告问答机器人。", help_text(report, self.answerer.examples(report)), "", self._commands_text()]
+        report = self.library.home_report
+        lines = ["你好!我是政府工作报告问答机器人。", help_text(report, self.library.examples(report)), "", self._commands_text()]
         return Reply("\n".join(esc(x) if i < 2 else x for i, x in enumerate(lines)))
 
     def help(self) -> Reply:
-        reports = sorted(self.answerer.kb.reports.values(), key=lambda r: (-r.year, r.id))
-        known = "\n".join(f"· 《{esc(r.title)}》" for r in reports)
-        examples = "".join(f"· {esc(q)}\n" for q in self.answerer.examples())
+        reports = sorted(self.library.reports.values(), key=lambda r: (-r.year, r.id))
+        known = "\n".join(f"· 《{esc(r.title)}》" for r in reports[:HELP_REPORTS])
+        if len(reports) > HELP_REPORTS:
+            known += f"\n……共 {len(reports)} 份,/reports 看全部"
+        examples = "".join(f"· {esc(q)}\n" for q in self.library.examples())
         text = (f"<b>我知道的报告</b>\n{known}\n\n<b>怎么问</b>\n直接发问题,简体繁体都可以,比如:\n"
                 f"{examples}\n{self._commands_text()}")
         return Reply(text)
+
+    def reports(self) -> Reply:
+        """/reports: the reports held, grouped by place, newest first."""
+        from bot.routing import place_label
+
+        lines = [f"<b>我知道的报告({len(self.library.reports)} 份)</b>"]
+        for key, reports in sorted(self.library.places.items(), key=lambda kv: (-kv[1][-1].year, kv[0])):
+            years = "、".join(f"{r.year}" for r in reversed(reports))
+            lines.append(f"· {esc(place_label(reports[-1]))}({esc(reports[-1].city or '')}):{years}年")
+        return Reply("\n".join(lines))
+
+    def targets(self, args: str = "") -> Reply:
+        """/targets [place] [year]: the year's headline targets beside their results."""
+        from bot.crossreport import format_row
+        from bot.errors import ReportBotError
+        from bot.targets import targets_report
+
+        year_match = re.search(r"(20\d\d)", args or "")
+        place = re.sub(r"(20\d\d)\s*年?", " ", args or "").strip() or None
+        try:
+            title, rows = targets_report(self.library, place, int(year_match.group(1)) if year_match else None)
+        except ReportBotError as err:
+            return Reply(esc(str(err)))
+        if not rows:
+            return Reply(f"{esc(title)}:报告里没有找到主要预期目标。")
+        return Reply(f"<b>{esc(title)}</b>\n" + "\n".join(esc(format_row(r)) for r in rows))
 
     def _commands_text(self) -> str:
         return "<b>命令</b>\n" + "\n".join(f"/{name} — {esc(desc)}" for name, desc in COMMANDS)
@@ -144,14 +204,14 @@ class Conversation:
     def glossary(self, term: str = "") -> Reply:
         term = term.strip()
         if not term:
-            notes = self.answerer.glossary_notes()
+            notes = self.library.glossary_notes()
             if not notes:
                 return Reply("报告没有名词解释。")
             rows = [[Button(n.name, self._note_data(n)) for n in notes[i:i + 2]] for i in range(0, len(notes), 2)]
             return Reply(f"报告中的{len(notes)}条名词解释,点一个查看:", rows)
-        note = self.answerer.lookup_note(term)
+        note = self.library.lookup_note(term)
         if note is None:
-            names = "、".join(n.name for n in self.answerer.glossary_notes())
+            names = "、".join(n.name for n in self.library.glossary_notes())
             return Reply(f"报告的名词解释里没有“{esc(term)}”。有这些:{esc(names)}。也可以直接提问。")
         return self.note_reply(note)
 
@@ -163,10 +223,10 @@ class Conversation:
         return Reply(text, buttons)
 
     def figures(self) -> Reply:
-        rows = headline_figures(self.answerer)
+        report = self.library.home_report
+        rows = headline_figures(self.library.figures(report.id))
         if not rows:
             return Reply("报告里没有找到主要指标。")
-        report = self.answerer.kb.newest
         width = max(len(r[0]) for r in rows)
         lines = [f"{'指标'.ljust(width, '　')}  {report.review_year}实际 | {report.plan_year}目标"]
         for name, achieved, target in rows:
@@ -177,8 +237,7 @@ class Conversation:
     # Buttons
 
     def _note_data(self, note: GlossaryNote) -> str:
-        index = self.answerer.kb.glossary.index(note)
-        return f"g:{self.generation}:{index}"
+        return f"g:{self.generation}:{self.library.note_key(note)}"
 
     def button(self, data: str) -> Reply:
         kind, _, rest = (data or "").partition(":")
@@ -187,7 +246,7 @@ class Conversation:
             return Reply(EXPIRED)
         try:
             if kind == "p":
-                found = self.answerer.paragraph_text(int(arg))
+                found = self.library.paragraph_text(int(arg))
                 if found is None:
                     return Reply(EXPIRED)
                 text, section = found
@@ -195,13 +254,21 @@ class Conversation:
             if kind == "m":
                 return self._more([int(x) for x in arg.split(",") if x])
             if kind == "g":
-                return self.note_reply(self.answerer.kb.glossary[int(arg)])
-        except (ValueError, IndexError):
+                note = self.library.note_by_key(arg)
+                return self.note_reply(note) if note else Reply(EXPIRED)
+            if kind == "r":
+                asked, _, number = arg.partition(":")
+                question = self._asked.get(int(asked))
+                report = self.library.by_number.get(int(number))
+                if question is None or report is None:
+                    return Reply(EXPIRED)
+                return self.answer_reply(self.library.ask_in(question, report.id))
+        except (ValueError, IndexError, KeyError):
             pass
         return Reply(EXPIRED)
 
     def _more(self, ids: list[int]) -> Reply:
-        passages = [self.answerer.kb.passages[i] for i in ids if i in self.answerer.kb.passages]
+        passages = [p for p in (self.library.passage(i) for i in ids) if p is not None]
         if not passages:
             return Reply("没有更多相关内容了。")
         items = [f"{n}. {esc(p.sentence_text[:MAX_ANSWER_CHARS])}\n<i>摘自:{esc(p.section)}</i>" for n, p in enumerate(passages, 1)]
@@ -209,12 +276,12 @@ class Conversation:
                      [[Button(f"原文{n}", f"p:{self.generation}:{p.id}") for n, p in enumerate(passages, 1)]])
 
 
-def headline_figures(answerer: Answerer, report_id: str | None = None) -> list[tuple[str, str, str]]:
-    """The report's main expected targets, each beside what was achieved the year before:
+HELP_REPORTS = 12  # reports listed by /help; /reports lists them all
+
+
+def headline_figures(figures: list[dict]) -> list[tuple[str, str, str]]:
+    """A report's main expected targets, each beside what was achieved the year before:
     [(indicator, '670.68亿元,同比增长10%', '增长7%以上')]."""
-    kb = answerer.kb
-    report_id = report_id or kb.newest.id
-    figures = [f for f in kb.figures if f["report_id"] == report_id]
     targets = [f for f in figures if f["kind"] == "target" and "预期目标" in (f["section"] or "")]
     rows = []
     for t in targets:

@@ -1,38 +1,42 @@
-"""Build the SQLite index of the reports in a knowledge folder.
+"""Build the index of the reports in a knowledge folder: one shard per report (``bot.shard``)
+and a catalog that lists them.
 
-The index is written to a temporary file beside the target and moved into place only when
-complete, so a failed build never replaces a good index. It records the sources' hashes so a
-stale index can be detected (see ``bot.freshness``).
+The catalog (the INDEX_PATH file) holds what routing and cross-report answers need without
+opening any shard: each report's metadata and place names, every figure and note, the aliases,
+and the sources' hashes (so a stale index is detected, see ``bot.freshness``). Shards live in a
+folder beside it (``index.reports/``), named by what they are built from, so an unchanged report
+is not parsed again.
+
+Safety: new shards are written beside the old ones under new names; the catalog is written to a
+temporary file and moved into place only when complete. A failed or killed build leaves the old
+catalog and every shard it names untouched; shards named by neither the new nor the previous
+catalog are removed afterwards.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-import re
+import sqlite3
 import tempfile
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
-from bot.curated import read_curated
-from bot.freshness import is_report_file
+from bot.curated import USERDICT_FILE, Curated, read_curated
 from bot.errors import KnowledgeError
-from bot.figures import extract_figures
+from bot.freshness import is_report_file
 from bot.ingest import read_document
 from bot.metadata import apply_overrides
-from bot.normalize import normalize
 from bot.parse import parse_document
-from bot.report import Report
 from bot.schema import SCHEMA_VERSION
-from bot.thesaurus import synonyms_for
-from bot.english import english_words_for
-from bot.tokenizer import Tokenizer, prefix_dictionary, select_vocabulary, substrings_of
+from bot.shard import EMPTY_TABLES, build_shard, shard_key
 
-PATH_SEP = " › "
+SHARDS_SUFFIX = ".reports"
 
 
 @dataclass
@@ -46,6 +50,12 @@ class BuildResult:
     seconds: float
     skipped: list[str] = field(default_factory=list)  # one line per refused file: its name and the reason
     summaries: list[dict] = field(default_factory=list)  # one per report, as `reportbot reports --json` prints
+    parsed: int = 0  # reports parsed in this build (the others' shards were reused)
+
+
+def shard_folder(db_path: Path) -> Path:
+    """var/index.db -> var/index.reports/"""
+    return db_path.with_name(db_path.stem + SHARDS_SUFFIX)
 
 
 def report_files(folder: Path) -> list[Path]:
@@ -55,248 +65,166 @@ def report_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if is_report_file(p))
 
 
-def read_reports(files: list[Path], overrides: dict[str, dict]) -> tuple[list[tuple[Report, str, str]], list[str]]:
-    """Parse each file; return ([(report, encoding, sha256)], [refusal lines]). One refused file
-    does not keep the others out."""
-    reports, skipped, slugs = [], [], set()
-    for path in files:
-        try:
-            doc = read_document(path)
-            slug = path.stem if path.stem not in slugs else path.name
-            report = parse_document(doc, slug)
-            if path.name in overrides:
-                apply_overrides(report.meta, overrides[path.name], doc.text, path.name)
-        except KnowledgeError as err:
-            skipped.append(str(err).replace(str(path), path.name))
-            continue
-        slugs.add(slug)
-        reports.append((report, doc.encoding, doc.sha256))
-    return reports, skipped
+@dataclass
+class _Entry:
+    path: Path  # the report file
+    sha256: str
+    key: str  # its shard's name
 
 
-def short_chapter(chapter: str) -> str:
-    """'(一)稳增长扩总量,综合实力迈上新台阶' -> '(一)稳增长扩总量'."""
-    return re.split(r"[,,]", chapter, maxsplit=1)[0]
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _path(*parts: str) -> str:
-    return PATH_SEP.join(p for p in parts if p)
-
-
-# A review sentence about several years ('年均增长6.8%', '“十三五”时期', '较2017年增长'): its
-# figures are not the reviewed year's.
-_PERIOD = re.compile(r"年均|过去五年|五年来|五年间|五年累计|“?十[一二三四]五”?(?:时期|期间|以来)|较20\d\d年|比20\d\d年|是20\d\d年的")
-
-
-def period_of(sentence: str, meta) -> str:
-    """'过去五年' (or '2018—2022年') for a sentence about several years, '' otherwise."""
-    if not _PERIOD.search(sentence):
-        return ""
-    years = meta.review_years
-    return f"{years[0]}—{years[-1]}年" if len(years) > 1 else "过去五年"
-
-
-def _passages(report: Report) -> list[dict]:
-    rows = []
-    meta = report.meta
-    for paragraph in report.paragraphs:
-        for s_index, sentence in enumerate(paragraph.sentences):
-            year = {"review": meta.review_year, "plan": meta.plan_year}.get(paragraph.role)
-            span = period_of(sentence.text, meta) if paragraph.role == "review" else ""
-            if span:
-                year = None
-            subtopic = paragraph.subtopics[s_index] if s_index < len(paragraph.subtopics) else ""
-            topic = paragraph.topic if paragraph.topic != sentence.text.rstrip("。") else ""
-            section = _path(paragraph.part, short_chapter(paragraph.chapter), topic,
-                            subtopic if subtopic != sentence.text.rstrip("。") else "")
-            for c_index, clause in enumerate(sentence.clauses):
-                rows.append({
-                    "report_id": report.slug, "paragraph": paragraph.number, "sentence": s_index,
-                    "clause": c_index, "text": clause, "sentence_text": sentence.text,
-                    "section": section, "part": paragraph.part, "chapter": paragraph.chapter,
-                    "topic": paragraph.topic, "subtopic": subtopic, "role": paragraph.role, "year": year,
-                    "span": span, "note": None,
-                })
-    for note in report.notes:
-        # Notes are searched like passages, so '十步法分成几个阶段' finds note 13's definition.
-        rows.append({
-            "report_id": report.slug, "paragraph": -2 - note.number, "sentence": 0, "clause": 0,
-            "text": f"{note.term}:{note.definition}", "sentence_text": f"{note.term}:{note.definition}",
-            "section": _path("《政府工作报告》注释", f"{note.number}. {note.term}"), "part": "《政府工作报告》注释",
-            "chapter": "", "topic": "", "subtopic": "", "role": "note", "year": None, "span": "", "note": note.number,
-        })
-    rows.append({
-        "report_id": report.slug, "paragraph": -1, "sentence": 0, "clause": 0,
-        "text": meta_sentence(report), "sentence_text": meta_sentence(report), "section": "报告信息",
-        "part": "报告信息", "chapter": "", "topic": "", "subtopic": "", "role": "meta", "year": None, "span": "", "note": None,
-    })
-    return rows
-
-
-def meta_sentence(report: Report) -> str:
-    """Who delivered the report, when and where, and who published it, in the report's own words."""
-    m = report.meta
-    said = f"由{m.speaker_title}{m.speaker}" if m.speaker else ""
-    when = f"于{chinese_date(m.meeting_date)}" if m.meeting_date else ""
-    where = f"在{m.meeting}上" if m.meeting else ""
-    delivered = f"{said}{when}{where}作报告" if said or when or where else ""
-    published = f"发布机构:{m.publisher}" if m.publisher else ""
-    published += ("," if published else "") + f"发布日期:{chinese_date(m.published)}" if m.published else ""
-    return f"《{m.title}》{delivered}。" + (published + "。" if published else "")
-
-
-def chinese_date(iso: str) -> str:
-    """'2023-01-10' -> '2023年1月10日', as reports write dates."""
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})$", iso)
-    return f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日" if m else iso
-
-
-def _figure_rows(report: Report, passages: list[dict], first_id: int) -> list[dict]:
-    rows = []
-    for offset, passage in enumerate(passages):
-        if passage["role"] not in ("review", "plan"):
-            continue
-        for figure in extract_figures(passage["text"]):
-            row = asdict(figure)
-            row.pop("clause")
-            row.update({
-                "report_id": report.slug, "passage_id": first_id + offset, "year": passage["year"],
-                "kind": "achieved" if passage["role"] == "review" else "target",
-                "text": passage["sentence_text"], "figure": figure.text, "section": passage["section"],
-            })
-            rows.append(row)
-    return rows
-
-
-def build_index(knowledge: Path, db_path: Path) -> BuildResult:
-    """Parse every report in ``knowledge`` and write the index to ``db_path`` atomically."""
+def build_index(knowledge: Path, db_path: Path, shards: Path | None = None, live: Path | None = None) -> BuildResult:
+    """Index every report in ``knowledge``: reuse the shards of unchanged reports, build the
+    others, then write the catalog to ``db_path`` atomically. A candidate catalog (``/reindex``)
+    shares the ``shards`` folder of the ``live`` index, whose shards are kept."""
     started = time.perf_counter()
     knowledge, db_path = Path(knowledge), Path(db_path)
     files = report_files(knowledge)
     curated = read_curated(knowledge)
-    aliases, userdict = curated.aliases, curated.userdict
-    parsed, skipped = read_reports(files, curated.overrides)
-    if not parsed:
+    shards = shards or shard_folder(db_path)
+    live = live or db_path
+    userdict_hash = curated.hashes.get(USERDICT_FILE, "")
+    entries = []
+    for path in files:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        entries.append(_Entry(path, digest, shard_key(digest, userdict_hash, curated.overrides.get(path.name))))
+
+    skipped, built, parsed = [], [], 0
+    for entry in entries:
+        shard = shards / f"{entry.key}.db"
+        if not _usable_shard(shard):
+            try:
+                _build_one(entry, curated, shard)
+            except KnowledgeError as err:
+                skipped.append(str(err).replace(str(entry.path), entry.path.name))
+                continue
+            parsed += 1
+        built.append(entry)
+    if not built:
         reasons = "; ".join(skipped) if skipped else "the folder holds no report file"
         raise KnowledgeError(f"{knowledge}: no usable report ({reasons})")
-    reports = [(r, encoding) for r, encoding, _ in parsed]
-    sources = [{"name": r.source, "sha256": digest, "encoding": encoding, "kind": "report"} for r, encoding, digest in parsed]
-    refused = {line.split(":", 1)[0] for line in skipped}
-    # Refused files are recorded too, so an unchanged folder is not rebuilt at every start.
-    sources += [{"name": p.name, "sha256": _sha256(p), "encoding": "", "kind": "refused"} for p in files if p.name in refused]
-    sources += [{"name": n, "sha256": h, "encoding": "utf-8", "kind": "curated"} for n, h in curated.hashes.items()]
 
-    # Curated terms are cut as one word. Short aliases are not: '建了' as a word would split
-    # '新建了' wrongly; they are matched on the question's text instead.
-    terms = [w for w, _f, _t in userdict] + [form for r, _ in reports for note in r.notes for form in note.forms]
-    terms += [w for a in aliases for w in (a.canonical, a.alias) if len(w) >= 3 and not w.isascii()]
-    all_text = [normalize(p.text) for r, _ in reports for p in r.paragraphs]
-    substrings = substrings_of(all_text + [n.term + n.definition for r, _ in reports for n in r.notes])
-    vocab = select_vocabulary(substrings | substrings_of(a.alias for a in aliases), terms)
-    for word, freq, _tag in userdict:
-        # Tagged 'term' so the typo matcher knows these are the report's own words.
-        vocab[word] = (max(freq, vocab.get(word, (0, ""))[0]), "term")
-    # The thesaurus's everyday words must be cut as words too ('交税', not 交/税), or they
-    # are never looked up.
-    synonyms = synonyms_for({w for w in vocab if len(w) >= 2} & substrings)
-    english = english_words_for(substrings)
-    for word in synonyms:
-        vocab.setdefault(word, (1000, ""))
-    prefixes = prefix_dictionary(vocab)
-    tokenizer = Tokenizer(prefixes)
+    previous = catalog_shards(live)
+    counts = _write_catalog(db_path, shards, built, entries, skipped, curated)
+    _remove_unused_shards(shards, {e.key for e in built} | previous)
+    from bot.catalog import list_reports
 
+    return BuildResult(db_path, len(built), *counts, seconds=time.perf_counter() - started, skipped=skipped,
+                       summaries=list_reports(db_path), parsed=parsed)
+
+
+def _usable_shard(path: Path) -> bool:
+    if not path.exists():
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return conn.execute("select count(*) from reports").fetchone()[0] == 1
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+
+
+def _build_one(entry: _Entry, curated: Curated, shard: Path) -> None:
+    doc = read_document(entry.path)
+    report = parse_document(doc, entry.path.stem)
+    if entry.path.name in curated.overrides:
+        apply_overrides(report.meta, curated.overrides[entry.path.name], doc.text, entry.path.name)
+    report.source = entry.path.name
+    build_shard(report, doc.encoding, curated.userdict, shard)
+
+
+def catalog_shards(db_path: Path) -> set[str]:
+    """The shard keys an existing catalog names (empty when there is none or it is unreadable)."""
+    if not db_path.exists():
+        return set()
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            return {row[0] for row in conn.execute("select shard from reports")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return set()
+
+
+def _write_catalog(db_path: Path, shards: Path, built: list[_Entry], entries: list[_Entry], skipped: list[str],
+                   curated: Curated) -> tuple[int, int, int, int]:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        counts = _write(sqlite_utils.Database(tmp), reports, sources, aliases, prefixes, synonyms, english, tokenizer)
+        counts = _fill_catalog(sqlite_utils.Database(tmp), shards, built, entries, skipped, curated)
         os.replace(tmp, db_path)
     finally:
         tmp.unlink(missing_ok=True)
-    from bot.catalog import list_reports
-
-    summaries = list_reports(db_path)
-    return BuildResult(db_path, len(reports), *counts, seconds=time.perf_counter() - started, skipped=skipped, summaries=summaries)
+    return counts
 
 
-def _write(db: sqlite_utils.Database, reports, sources, aliases, prefixes, synonyms, english, tokenizer) -> tuple[int, int, int, int]:
-    n_passages = n_glossary = n_figures = n_anomalies = 0
-    with db.conn:
-        for report, encoding in reports:
-            passages = _passages(report)
-            first_id = n_passages + 1
-            for offset, row in enumerate(passages):
-                row["id"] = first_id + offset
-                row["tokens"] = " ".join(tokenizer.cut(normalize(row["text"])))
-            db["passages"].insert_all(passages, pk="id", columns={"note": int, "year": int})
-            n_passages += len(passages)
-            sections = sorted({(p["part"], p["chapter"], p["topic"], p["section"]) for p in passages})
-            db["sections"].insert_all(
-                [{"report_id": report.slug, "part": a, "chapter": b, "topic": c, "path": d} for a, b, c, d in sections])
-            uses = {u.number: u for u in report.note_uses}
-            glossary = []
-            for note in report.notes:
-                use = uses.get(note.number)
-                used = next((p for p in passages if use and p["paragraph"] == use.paragraph and p["sentence"] == use.sentence), None)
-                glossary.append({
-                    "report_id": report.slug, "number": note.number, "term": note.term, "forms": json.dumps(note.forms, ensure_ascii=False),
-                    "definition": note.definition, "used_passage_id": used["id"] if used else None,
-                    "used_text": used["sentence_text"] if used else "", "used_section": used["section"] if used else "",
-                    "used_form": use.form if use else "",
-                    "tokens": " ".join(tokenizer.cut(normalize(note.term + note.definition))),
-                })
-            db["glossary"].insert_all(glossary)
-            n_glossary += len(glossary)
-            figures = _figure_rows(report, passages, first_id)
-            if figures:
-                db["figures"].insert_all(figures)
-            n_figures += len(figures)
-            meta = asdict(report.meta)
-            meta["review_years"] = json.dumps(meta["review_years"])
-            meta["warnings"] = json.dumps(meta["warnings"], ensure_ascii=False)
-            meta["place_names"] = json.dumps(meta["place_names"], ensure_ascii=False)
-            db["reports"].insert({"id": report.slug, "source": report.source, "encoding": encoding, **meta,
-                                  "passages": sum(1 for p in passages if p["role"] not in ("note", "meta")),
-                                  "notes": len(glossary), "figures": len(figures)}, pk="id")
-            anomalies = [{"report_id": report.slug, **asdict(a)} for a in report.anomalies]
-            if anomalies:
-                db["anomalies"].insert_all(anomalies)
-            n_anomalies += len(anomalies)
-        db["aliases"].insert_all([{"alias": a.alias, "canonical": a.canonical} for a in aliases] or
-                                 [{"alias": "", "canonical": ""}])
-        # One JSON value: loading it is ~10x faster than 50,000 rows (question answering from a
-        # fresh process must stay well under a second).
-        db["tokenizer"].insert({"key": "prefix_dictionary", "value": json.dumps(prefixes, ensure_ascii=False)}, pk="key")
-        db["tokenizer"].insert({"key": "synonyms", "value": json.dumps(synonyms, ensure_ascii=False)})
-        db["tokenizer"].insert({"key": "english", "value": json.dumps(english, ensure_ascii=False)})
+def _fill_catalog(db: sqlite_utils.Database, shards: Path, built: list[_Entry], entries: list[_Entry],
+                  skipped: list[str], curated: Curated) -> tuple[int, int, int, int]:
+    conn = db.conn
+    totals = [0, 0, 0, 0]
+    slugs: set[str] = set()
+    for table, columns in EMPTY_TABLES.items():
+        db[table].create(columns)
+    for number, entry in enumerate(sorted(built, key=lambda e: e.path.name), 1):
+        shard = shards / f"{entry.key}.db"
+        conn.execute("attach database ? as shard", (f"file:{shard}?mode=ro",))
+        try:
+            row = dict(zip([d[0] for d in conn.execute("select * from shard.reports").description],
+                           conn.execute("select * from shard.reports").fetchone()))
+            # Two files with one stem (2023-x.pdf, 2023-x.txt): the later one goes by its whole name.
+            slug = row["id"] if row["id"] not in slugs else entry.path.name
+            slugs.add(slug)
+            old_id = row["id"]
+            row.update({"id": slug, "number": number, "shard": entry.key, "source": entry.path.name})
+            db["reports"].insert(row, pk="id", alter=True)
+            for table in ("figures", "glossary", "anomalies"):
+                columns = [c for c in EMPTY_TABLES[table] if c != "report_id"]
+                conn.execute(f"insert into {table} (report_id, {', '.join(columns)}) "
+                             f"select ?, {', '.join(columns)} from shard.{table} where report_id = ?", (slug, old_id))
+            totals[0] += conn.execute("select count(*) from shard.passages").fetchone()[0]
+            totals[1] += conn.execute("select count(*) from shard.glossary").fetchone()[0]
+            totals[2] += conn.execute("select count(*) from shard.figures").fetchone()[0]
+            totals[3] += conn.execute("select count(*) from shard.anomalies").fetchone()[0]
+            conn.commit()
+        finally:
+            conn.execute("detach database shard")
+    refused = {line.split(":", 1)[0] for line in skipped}
+    sources = [{"name": e.path.name, "sha256": e.sha256, "kind": "report" if e in built else "refused"}
+               for e in entries if e in built or e.path.name in refused]
+    # Refused files are recorded too, so an unchanged folder is not rebuilt at every start.
+    sources += [{"name": n, "sha256": h, "kind": "curated"} for n, h in sorted(curated.hashes.items())]
+    with conn:
         db["sources"].insert_all(sources)
+        db["aliases"].insert_all([{"alias": a.alias, "canonical": a.canonical} for a in curated.aliases] or
+                                 [{"alias": "", "canonical": ""}])
         db["index_info"].insert_all([
             {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+            {"key": "kind", "value": "catalog"},
             {"key": "built_at", "value": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
             # Buttons carry it, so a button pressed after a reindex is recognised as stale.
             {"key": "build_id", "value": uuid.uuid4().hex[:8]},
+            {"key": "skipped", "value": json.dumps(skipped, ensure_ascii=False)},
+            # Where the shards are, relative to the catalog (a candidate catalog uses the live index's).
+            {"key": "shards", "value": shards.name},
         ], pk="key")
-    # A report may have no notes, figures or anomalies; the tables exist all the same.
-    empty = {
-        "glossary": {"report_id": str, "number": int, "term": str, "forms": str, "definition": str, "used_passage_id": int,
-                     "used_text": str, "used_section": str, "used_form": str, "tokens": str},
-        "figures": {"report_id": str, "passage_id": int, "year": int, "kind": str, "text": str, "figure": str, "section": str,
-                    "indicator": str, "value": str, "number": float, "unit": str, "measure": str, "qualifier": str, "growth": str, "rank": str},
-        "anomalies": {"report_id": str, "paragraph": int, "original": str, "replacement": str, "reason": str},
-    }
-    for table, columns in empty.items():
-        if not db[table].exists():
-            db[table].create(columns)
-    db["passages"].enable_fts(["tokens"], tokenize="unicode61")
-    db["glossary"].enable_fts(["tokens"], tokenize="unicode61")
     db["figures"].create_index(["report_id", "year"])
-    db.conn.execute("PRAGMA journal_mode=DELETE")
-    db.conn.close()
-    return n_passages, n_glossary, n_figures, n_anomalies
+    conn.execute("PRAGMA journal_mode=DELETE")
+    conn.close()
+    return tuple(totals)  # type: ignore[return-value]
+
+
+def _remove_unused_shards(folder: Path, keep: set[str]) -> None:
+    """Shards no catalog names any more, and temporary files of killed builds."""
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        name = path.name
+        if name.endswith(".db") and name[:-3] in keep:
+            continue
+        if name.endswith(".tmp") and time.time() - path.stat().st_mtime < 3600:
+            continue  # another build may be writing it now
+        path.unlink(missing_ok=True)

@@ -58,6 +58,11 @@ class GlossaryNote:
         return self.forms[0] if len(self.forms[0]) <= 10 or len(self.forms) == 1 else self.forms[1]
 
 
+# Passage ids of the report numbered n are n * ID_SPAN + the shard's own id (a report has a few
+# thousand passages at most).
+ID_SPAN = 1_000_000
+
+
 @dataclass
 class ReportInfo:
     id: str
@@ -77,6 +82,8 @@ class ReportInfo:
     review_years: list = field(default_factory=list)
     place_names: list = field(default_factory=list)  # 南昌市西湖区, 西湖区, 西湖, 全区, xihu, … (bot.gazetteer.place_names)
     source: str = ""  # the file name
+    number: int = 0  # its place in the catalog: passage ids of its shard start at number * ID_SPAN
+    shard: str = ""  # its shard's name (bot.shard.shard_key)
 
 
 @dataclass
@@ -92,6 +99,7 @@ class KnowledgeBase:
     synonyms: dict[str, list[str]] = field(default_factory=dict)  # everyday word -> report words (bot.thesaurus)
     english: dict[str, list[str]] = field(default_factory=dict)  # English word or phrase -> report words (bot.english)
     generation: str = "0"  # the build id: buttons made from another build are stale
+    offset: int = 0  # added to the shard's passage ids (unique across a library's shards)
     lock: threading.Lock = field(default_factory=threading.Lock)
     by_report: dict[str, list[Passage]] = field(default_factory=dict)
     paragraphs: dict[tuple[str, int], list[Passage]] = field(default_factory=dict)
@@ -112,7 +120,8 @@ class KnowledgeBase:
                 rows = self.conn.execute(sql, (match, limit * max(len(self.reports), 1))).fetchall()
             except sqlite3.OperationalError:
                 return []
-        return [(pid, score) for pid, score in rows if pid in self.passages and self.passages[pid].report_id == report_id][:limit]
+        found = [(pid + self.offset, score) for pid, score in rows]
+        return [(pid, score) for pid, score in found if pid in self.passages and self.passages[pid].report_id == report_id][:limit]
 
     def containing(self, report_id: str, word: str, where: str = "norm") -> frozenset[int]:
         """Ids of the report's passages whose text (`where`: norm, context, sentence_norm)
@@ -176,20 +185,21 @@ class KnowledgeBase:
         self.conn.close()
 
 
-def open_index(path: Path | str) -> KnowledgeBase:
-    """Load an index built by ``reportbot index``. Raises IndexMissing / IndexInvalid with the reason."""
+def open_shard(path: Path | str, aliases: list[tuple[str, str]] | None = None, offset: int = 0,
+               report: ReportInfo | None = None) -> KnowledgeBase:
+    """Load one report's shard (``bot.shard``) with the catalog's aliases. Passage ids are
+    shifted by ``offset`` so that ids are unique across the shards a library holds; ``report``
+    (from the catalog) replaces the shard's own report row, whose id may differ."""
     path = Path(path)
     if not path.exists():
-        raise IndexMissing(f"{path}: no index here — build it with `reportbot index`")
+        raise IndexMissing(f"{path}: a report's shard is missing — rebuild the index with `reportbot index`")
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         info = dict(conn.execute("select key, value from index_info").fetchall())
         if int(info.get("schema_version", 0)) != SCHEMA_VERSION:
             raise IndexInvalid(f"{path}: index schema {info.get('schema_version')} is not {SCHEMA_VERSION} — rebuild it with `reportbot index`")
-        kb = _load(path, conn)
-        kb.generation = info.get("build_id", "0")
-        return kb
+        return _load(path, conn, aliases or [], offset, report)
     except sqlite3.DatabaseError as err:
         raise IndexInvalid(f"{path}: not a readable report index ({err}) — rebuild it with `reportbot index`") from err
 
@@ -204,28 +214,37 @@ def match_form(text: str) -> str:
 _QUOTES = re.compile(r"[“”‘’\"'「」『』《》()()【】\[\]]")
 
 
-def _load(path: Path, conn: sqlite3.Connection) -> KnowledgeBase:
-    report_fields = ReportInfo.__dataclass_fields__
-    reports = {}
-    for r in conn.execute("select * from reports order by id"):
-        values = {k: r[k] for k in report_fields}
-        values["review_years"] = json.loads(values["review_years"] or "[]")
-        values["place_names"] = json.loads(values["place_names"] or "[]")
-        reports[r["id"]] = ReportInfo(**values)
+def report_info(row: sqlite3.Row) -> ReportInfo:
+    keys = row.keys()
+    values = {k: row[k] for k in ReportInfo.__dataclass_fields__ if k in keys}
+    values["review_years"] = json.loads(values.get("review_years") or "[]")
+    values["place_names"] = json.loads(values.get("place_names") or "[]")
+    return ReportInfo(**values)
+
+
+def _load(path: Path, conn: sqlite3.Connection, aliases: list[tuple[str, str]], offset: int,
+          report: ReportInfo | None) -> KnowledgeBase:
+    rows = conn.execute("select * from reports order by id").fetchall()
+    own_id = rows[0]["id"] if rows else ""
+    reports = {report.id: report} if report else {r["id"]: report_info(r) for r in rows}
+    report_id = report.id if report else own_id
     passage_fields = [f for f in Passage.__dataclass_fields__ if f not in ("norm", "context", "units", "sentence_norm")]
     passages = {}
     for row in conn.execute(f"select {', '.join(passage_fields)} from passages order by id"):
         p = Passage(**dict(row))
+        p.id += offset
+        p.report_id = report_id
         p.norm = match_form(normalize(p.text))
         p.context = match_form(normalize(" ".join(x for x in (p.topic, p.subtopic) if x)))
         p.sentence_norm = match_form(normalize(p.sentence_text))
         passages[p.id] = p
     glossary = [
-        GlossaryNote(r["report_id"], r["number"], r["term"], json.loads(r["forms"]), r["definition"],
-                     r["used_text"], r["used_section"], r["used_passage_id"])
+        GlossaryNote(report_id, r["number"], r["term"], json.loads(r["forms"]), r["definition"],
+                     r["used_text"], r["used_section"], r["used_passage_id"] + offset if r["used_passage_id"] else None)
         for r in conn.execute("select * from glossary order by report_id, number")
     ]
-    figures = [dict(r) for r in conn.execute("select * from figures order by rowid")]
+    figures = [dict(r) | {"report_id": report_id, "passage_id": r["passage_id"] + offset}
+               for r in conn.execute("select * from figures order by rowid")]
     units: dict[int, set[str]] = {}
     for f in figures:
         units.setdefault(f["passage_id"], set()).add(f["unit"])
@@ -235,14 +254,14 @@ def _load(path: Path, conn: sqlite3.Connection) -> KnowledgeBase:
     for pid, found in units.items():
         if pid in passages:
             passages[pid].units = frozenset(found)
-    aliases = sorted(((r["alias"], r["canonical"]) for r in conn.execute("select alias, canonical from aliases") if r["alias"]),
-                     key=lambda a: -len(a[0]))
+    aliases = sorted(((a, c) for a, c in aliases if a), key=lambda a: (-len(a[0]), a))
     prefixes = json.loads(conn.execute("select value from tokenizer where key = 'prefix_dictionary'").fetchone()[0])
     if not reports or not passages:
         raise IndexInvalid(f"{path}: the index holds no report — rebuild it with `reportbot index`")
     tables = {r["key"]: r["value"] for r in conn.execute("select key, value from tokenizer where key in ('synonyms', 'english')")}
     kb = KnowledgeBase(path, reports, passages, glossary, figures, aliases, Tokenizer(prefixes), conn,
-                       synonyms=json.loads(tables.get("synonyms", "{}")), english=json.loads(tables.get("english", "{}")))
+                       synonyms=json.loads(tables.get("synonyms", "{}")), english=json.loads(tables.get("english", "{}")),
+                       offset=offset)
     for p in passages.values():
         kb.by_report.setdefault(p.report_id, []).append(p)
         kb.paragraphs.setdefault((p.report_id, p.paragraph), []).append(p)

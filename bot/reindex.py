@@ -14,10 +14,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answer import Answerer
 from bot.errors import IndexInvalid
-from bot.indexer import BuildResult, build_index
-from bot.knowledge_base import open_index
+from bot.indexer import BuildResult, build_index, shard_folder
+from bot.library import Library, open_library
 
 # Questions every usable index must answer: a figure, a target and a note of the newest report
 # are asked in the report's own words, taken from the new index itself.
@@ -27,7 +26,7 @@ SMOKE_LIMIT = 3
 @dataclass
 class ReindexResult:
     build: BuildResult
-    answerer: Answerer
+    answerer: Library
     seconds: float
 
 
@@ -40,33 +39,38 @@ _LEFTOVER_ENDINGS = (".tmp", ".candidate", ".tmp-journal", ".candidate-journal",
 
 
 def clean_leftovers(index_path: Path) -> None:
-    """Remove candidates, temporary files and their SQLite journals a killed build left behind."""
+    """Remove candidates, temporary files and their SQLite journals a killed build left behind
+    (the catalog's and the shards')."""
     for leftover in index_path.parent.glob(index_path.name + ".*"):
         if leftover.name.endswith(_LEFTOVER_ENDINGS):
             leftover.unlink(missing_ok=True)
+    shards = shard_folder(index_path)
+    if shards.is_dir():
+        for leftover in shards.iterdir():
+            if leftover.name.endswith((".tmp", "-journal", ".tmp-wal", ".tmp-shm")):
+                leftover.unlink(missing_ok=True)
 
 
-def check_index(path: Path) -> Answerer:
+def check_index(path: Path, home: str = "") -> Library:
     """Open and check a freshly built index; raise IndexInvalid naming what is wrong."""
     conn = sqlite3.connect(path)
     try:
         if conn.execute("pragma integrity_check").fetchone()[0] != "ok":
             raise IndexInvalid(f"{path}: SQLite integrity check failed")
-        for table in ("reports", "passages"):
-            if not conn.execute(f"select count(*) from {table}").fetchone()[0]:
-                raise IndexInvalid(f"{path}: the new index has no {table}")
+        if not conn.execute("select count(*) from reports").fetchone()[0]:
+            raise IndexInvalid(f"{path}: the new index has no reports")
     finally:
         conn.close()
-    answerer = Answerer(open_index(path))
-    for question in smoke_questions(answerer):
-        if not answerer.ask(question).answered:
+    library = open_library(path, home=home or None)
+    for question in smoke_questions(library):
+        if not library.ask_in(question, library.newest.id).answered:
             raise IndexInvalid(f"{path}: the new index cannot answer {question!r}")
-    return answerer
+    return library
 
 
-def smoke_questions(answerer: Answerer) -> list[str]:
-    kb = answerer.kb
-    report = kb.newest
+def smoke_questions(library: Library) -> list[str]:
+    report = library.newest
+    kb = library.answerer(report.id).kb
     questions = []
     note = next((n for n in kb.glossary if n.report_id == report.id), None)
     if note:
@@ -79,16 +83,19 @@ def smoke_questions(answerer: Answerer) -> list[str]:
     return questions
 
 
-def rebuild(knowledge: Path, index_path: Path) -> ReindexResult:
-    """Build, check and install a new index. On any failure the live index is untouched."""
+def rebuild(knowledge: Path, index_path: Path, home: str = "") -> ReindexResult:
+    """Build, check and install a new index. On any failure the live index is untouched.
+
+    The candidate catalog shares the live index's shard folder: the shards it needs are added
+    beside the ones in use under new names, so the live catalog keeps working throughout."""
     started = time.perf_counter()
     candidate = candidate_path(index_path)
     try:
-        build = build_index(knowledge, candidate)
-        answerer = check_index(candidate)
-        # The checked index is renamed into place; its open connection follows the file.
+        build = build_index(knowledge, candidate, shards=shard_folder(index_path))
+        library = check_index(candidate, home)
+        # The checked catalog is renamed into place; its open connection follows the file.
         os.replace(candidate, index_path)
     finally:
         candidate.unlink(missing_ok=True)
-    answerer.kb.path = build.path = index_path
-    return ReindexResult(build, answerer, time.perf_counter() - started)
+    library.path = build.path = index_path
+    return ReindexResult(build, library, time.perf_counter() - started)

@@ -40,7 +40,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.answer import Answerer
 from bot.config import Settings, setup_logging
 from bot.conversation import COMMANDS, Conversation, Reply, esc, split_message
 from bot.errors import ReportBotError
@@ -57,20 +56,22 @@ SEND_CONNECTIONS = 8
 
 
 class BotService:
-    """What the handlers share, kept in application.bot_data['service']: the current answerer
+    """What the handlers share, kept in application.bot_data['service']: the current library
     (swapped atomically by /reindex), the usage log and the rate limiter."""
 
-    def __init__(self, settings: Settings, answerer: Answerer, stats: StatsLog | None = None):
+    def __init__(self, settings: Settings, library, stats: StatsLog | None = None):
         self.settings = settings
-        self._answerer = answerer
+        self._answerer = library
         self.conversation = Conversation(lambda: self._answerer)
         self.stats = stats or StatsLog(settings.stats_path)
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
         self._reindex_task: asyncio.Task | None = None
 
     @property
-    def answerer(self) -> Answerer:
+    def library(self):
         return self._answerer
+
+    answerer = library
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids
@@ -82,10 +83,11 @@ class BotService:
         return await asyncio.shield(self._reindex_task)
 
     async def _rebuild(self) -> ReindexResult:
-        result = await asyncio.to_thread(rebuild, self.settings.knowledge_dir, self.settings.index_path)
+        result = await asyncio.to_thread(rebuild, self.settings.knowledge_dir, self.settings.index_path,
+                                         self.settings.home_place)
         old, self._answerer = self._answerer, result.answerer
         # Questions in flight may still read the old index: close it a little later.
-        asyncio.get_running_loop().call_later(30, old.kb.close)
+        asyncio.get_running_loop().call_later(30, old.close)
         return result
 
 
@@ -139,12 +141,27 @@ async def send_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: 
     message = update.effective_message
     threaded = chat.type != ChatType.PRIVATE and message is not None
     chunks = split_message(reply.html)
+    if reply.photo is not None:
+        await send_photo(update, context, reply)
+        if len(reply.html) <= CAPTION_LIMIT:
+            return  # the text went as the photo's caption
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
         kwargs = {"reply_markup": _markup(reply) if last else None}
         if threaded and i == 0:
             kwargs["reply_parameters"] = ReplyParameters(message.message_id, allow_sending_without_reply=True)
         await deliver(lambda chunk=chunk, kwargs=kwargs: context.bot.send_message(chat.id, chunk, **kwargs))
+
+
+CAPTION_LIMIT = 1024  # Telegram's limit for a photo's caption
+
+
+async def send_photo(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+    """A chart, with the reply as its caption when it fits (else the text follows)."""
+    chat = update.effective_chat
+    fits = len(reply.html) <= CAPTION_LIMIT
+    kwargs = {"caption": reply.html, "reply_markup": _markup(reply)} if fits else {}
+    await deliver(lambda: context.bot.send_photo(chat.id, photo=reply.photo, **kwargs))
 
 
 # Questions
@@ -221,6 +238,16 @@ async def on_glossary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def on_figures(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/figures: headline indicators, achieved beside target."""
     await send_reply(update, context, _service(context).conversation.figures())
+
+
+async def on_reports(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reports: the reports held, grouped by place, newest first."""
+    await send_reply(update, context, _service(context).conversation.reports())
+
+
+async def on_targets(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/targets [place] [year]: a year's headline targets beside their results."""
+    await send_reply(update, context, _service(context).conversation.targets(" ".join(context.args or [])))
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -322,7 +349,7 @@ async def post_init(application: Application) -> None:
         await application.bot.set_my_commands([BotCommand(name, desc) for name, desc in COMMANDS])
     except NetworkError as err:  # the menu is a convenience; answering works without it
         logger.warning("could not set the command menu: %s", err)
-    logger.info("answering from %s (%d reports)", service.settings.index_path, len(service.answerer.kb.reports))
+    logger.info("answering from %s (%d reports)", service.settings.index_path, len(service.library.reports))
 
 
 def build_application(settings: Settings, service: BotService) -> Application:
@@ -348,6 +375,8 @@ def build_application(settings: Settings, service: BotService) -> Application:
     application.add_handler(CommandHandler("ask", on_ask))
     application.add_handler(CommandHandler("glossary", on_glossary))
     application.add_handler(CommandHandler("figures", on_figures))
+    application.add_handler(CommandHandler("reports", on_reports))
+    application.add_handler(CommandHandler("targets", on_targets))
     application.add_handler(CommandHandler("reindex", on_reindex))
     application.add_handler(CommandHandler("stats", on_stats))
     application.add_handler(CallbackQueryHandler(on_button))
@@ -363,8 +392,8 @@ def prepare_service(settings: Settings) -> BotService:
     from bot.cli import ensure_index
 
     clean_leftovers(Path(settings.index_path))
-    answerer = ensure_index(settings.knowledge_dir, settings.index_path)
-    return BotService(settings, answerer)
+    library = ensure_index(settings.knowledge_dir, settings.index_path, home=settings.home_place)
+    return BotService(settings, library)
 
 
 def run_bot(settings: Settings) -> int:

@@ -36,10 +36,10 @@ def index_path(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def answerer(index_path):
-    from bot.answer import Answerer
-    from bot.knowledge_base import open_index
+    """The library over the shipped knowledge: what the CLI and the bot answer with."""
+    from bot.library import open_library
 
-    return Answerer(open_index(index_path))
+    return open_library(index_path)
 
 
 @pytest.fixture
@@ -53,3 +53,11 @@ def knowledge_copy(tmp_path) -> Path:
 def load_questions(name: str) -> list[dict]:
     with open(DATA / name, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
+
+
+def copy_index(source: Path, target: Path) -> None:
+    """Copy an index: its catalog file and the folder of shards beside it."""
+    from bot.indexer import shard_folder
+
+    shutil.copyfile(source, target)
+    shutil.copytree(shard_folder(source), shard_folder(target), dirs_exist_ok=True)

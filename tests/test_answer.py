@@ -9,7 +9,7 @@ import pytest
 
 from bot.answer import Answerer
 from bot.indexer import build_index
-from bot.knowledge_base import open_index
+from bot.library import open_library
 from tests.conftest import SECOND_REPORT
 
 
@@ -92,11 +92,11 @@ def test_answers_never_exceed_300_characters_and_sources_follow(answerer):
 def test_aliases_are_data_a_person_extends_without_code(knowledge_copy, tmp_path):
     db = tmp_path / "index.db"
     build_index(knowledge_copy, db)
-    before = Answerer(open_index(db)).ask("去年洗街排第几")
+    before = open_library(db).ask("去年洗街排第几")
     with open(knowledge_copy / "aliases.txt", "a", encoding="utf-8") as fh:
         fh.write("\n马路本色 = 洗街\n")
     build_index(knowledge_copy, db)
-    after = Answerer(open_index(db)).ask("去年洗街排第几")
+    after = open_library(db).ask("去年洗街排第几")
     assert not before.answered
     assert after.answered and "马路本色" in after.answer
 
@@ -105,7 +105,7 @@ def test_a_question_naming_another_reports_district_is_answered_from_that_report
     shutil.copy(SECOND_REPORT, knowledge_copy)
     db = tmp_path / "two.db"
     build_index(knowledge_copy, db)
-    answerer = Answerer(open_index(db))
+    answerer = open_library(db)
     named = answerer.ask("青山区2020年GDP多少")
     assert "321.5亿元" in named.answer and "《2021年测试市青山区人民政府工作报告》" in named.citation
     default = answerer.ask("去年GDP多少")

@@ -138,16 +138,15 @@ def test_help_examples_come_from_each_report_and_are_answered(tmp_path):
     bot answers each of them."""
     import shutil
 
-    from bot.answer import Answerer
     from bot.indexer import build_index
-    from bot.knowledge_base import open_index
+    from bot.library import open_library
 
     for name in sorted(METADATA):
         folder = tmp_path / Path(name).stem
         folder.mkdir()
         shutil.copy(CORPUS / name, folder)
         build_index(folder, folder / "index.db")
-        answerer = Answerer(open_index(folder / "index.db"), warm=False)
+        answerer = open_library(folder / "index.db", warm=False)
         examples = answerer.examples()
         assert len(examples) >= 2, (name, examples)
         for question in examples:

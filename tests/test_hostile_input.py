@@ -111,7 +111,7 @@ def check_answer(answer: Answer, question: str) -> None:
 @pytest.fixture(scope="module")
 def uncached(answerer):
     """The same index without the answer cache, so every timed call does the whole work."""
-    return Answerer(answerer.kb, cache_size=0)
+    return Answerer(answerer.answerer(answerer.home_report.id).kb, cache_size=0)
 
 
 def median_ms(answerer, question: str, repeat: int = 3) -> float:

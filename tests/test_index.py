@@ -8,16 +8,26 @@ import pytest
 from bot.cli import main
 from bot.errors import KnowledgeError
 from bot.freshness import is_stale
-from bot.indexer import build_index
-from bot.knowledge_base import open_index
+from bot.indexer import build_index, shard_folder
+from bot.library import open_library
 from tests.conftest import SECOND_REPORT
 
 
-def test_index_has_the_tables_a_sqlite_browser_can_open(index_path):
-    conn = sqlite3.connect(index_path)
+def shard_of(index_path: Path) -> Path:
+    """The one report's shard of an index built from knowledge/."""
+    (shard,) = shard_folder(index_path).glob("*.db")
+    return shard
+
+
+def test_the_catalog_and_the_shard_have_the_tables_a_sqlite_browser_can_open(index_path):
+    catalog = sqlite3.connect(index_path)
+    tables = {r[0] for r in catalog.execute("select name from sqlite_master where type='table'")}
+    assert {"reports", "glossary", "figures", "aliases", "sources", "index_info"} <= tables
+    assert catalog.execute("select count(*) from glossary").fetchone()[0] == 14
+    assert catalog.execute("pragma integrity_check").fetchone()[0] == "ok"
+    conn = sqlite3.connect(shard_of(index_path))
     tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
-    assert {"reports", "sections", "passages", "glossary", "figures", "aliases", "passages_fts", "sources"} <= tables
-    assert conn.execute("select count(*) from glossary").fetchone()[0] == 14
+    assert {"reports", "sections", "passages", "glossary", "figures", "passages_fts", "tokenizer"} <= tables
     # FTS5 over jieba-segmented text: the report's own term is one token.
     hits = conn.execute("select rowid from passages_fts where passages_fts match '胡子工程'").fetchall()
     assert hits
@@ -25,13 +35,13 @@ def test_index_has_the_tables_a_sqlite_browser_can_open(index_path):
 
 
 def test_every_passage_knows_its_section_path(index_path):
-    conn = sqlite3.connect(index_path)
+    conn = sqlite3.connect(shard_of(index_path))
     section = conn.execute("select section from passages where text like '实现地区生产总值670.68亿元%'").fetchone()[0]
     assert section == "2021年工作回顾 › (一)稳增长扩总量 › 经济指标提速进位首位度提升"
 
 
 def test_glossary_rows_link_to_the_passage_that_uses_them(index_path):
-    conn = sqlite3.connect(index_path)
+    conn = sqlite3.connect(shard_of(index_path))
     rows = conn.execute("select number, used_passage_id, used_text, used_form from glossary order by number").fetchall()
     assert len(rows) == 14
     for number, passage_id, used_text, form in rows:
@@ -43,15 +53,15 @@ def test_a_second_report_in_gb18030_is_indexed_beside_the_first(knowledge_copy, 
     shutil.copy(SECOND_REPORT, knowledge_copy)
     result = build_index(knowledge_copy, tmp_path / "two.db")
     assert result.reports == 2
-    kb = open_index(tmp_path / "two.db")
+    kb = open_library(tmp_path / "two.db")
     second = next(r for r in kb.reports.values() if r.district == "青山区")
     assert (second.year, second.review_year, second.plan_year, second.city) == (2021, 2020, 2021, "测试市")
-    assert {n.report_id for n in kb.glossary} == {second.id, kb.newest.id}
-    assert kb.newest.district == "西湖区"
     conn = sqlite3.connect(tmp_path / "two.db")
+    assert {r[0] for r in conn.execute("select report_id from glossary")} == {second.id, kb.newest.id}
+    assert kb.newest.district == "西湖区"
     assert conn.execute("select encoding from reports where id = ?", (second.id,)).fetchone()[0] == "gb18030"
     # The note's marker glued to '口袋公园' is found; the genuine '“口袋公园”1座' is a count, not a marker.
-    texts = "".join(p.text for p in kb.by_report[second.id])
+    texts = "".join(p.text for p in kb.answerer(second.id).kb.by_report[second.id])
     assert "新建口袋公园1座" in texts.replace("“", "").replace("”", "")
     assert "推进“口袋公园”建设" in texts
 
@@ -203,11 +213,11 @@ def test_reports_toml_sets_what_the_text_does_not_say(knowledge_copy, tmp_path):
     anonymous.write_text(text.replace("西湖区人民政府", "区人民政府").replace("在西湖区第十八届", "在区第十八届")
                          .replace("西湖区", "本区"), encoding="utf-8")
     build_index(knowledge_copy, tmp_path / "a.db")
-    report = next(r for r in open_index(tmp_path / "a.db").reports.values() if r.source == "report.txt")
+    report = next(r for r in open_library(tmp_path / "a.db").reports.values() if r.source == "report.txt")
     assert report.district == ""
     (knowledge_copy / "reports.toml").write_text('["report.txt"]\nplace = "南昌市西湖区"\nyear = 2024\n', encoding="utf-8")
     build_index(knowledge_copy, tmp_path / "b.db")
-    report = next(r for r in open_index(tmp_path / "b.db").reports.values() if r.source == "report.txt")
+    report = next(r for r in open_library(tmp_path / "b.db").reports.values() if r.source == "report.txt")
     assert (report.district, report.city, report.year, report.review_year) == ("西湖区", "南昌市", 2024, 2023)
 
 
@@ -219,12 +229,15 @@ def test_reports_toml_with_an_unknown_field_names_it(knowledge_copy, tmp_path):
 
 
 def test_a_question_naming_a_place_goes_to_that_places_report(knowledge_copy, tmp_path):
-    from bot.answer import Answerer
-
     shutil.copy(CORPUS / "2023-nanchang-donghu.txt", knowledge_copy)
     build_index(knowledge_copy, tmp_path / "two.db")
-    answerer = Answerer(open_index(tmp_path / "two.db"), warm=False)
+    answerer = open_library(tmp_path / "two.db", warm=False)
     assert "752.6亿元" in answerer.ask("东湖区去年GDP多少").answer
     assert "670.68亿元" in answerer.ask("西湖区去年GDP多少").answer
-    assert "670.68亿元" in answerer.ask("2021年地区生产总值是多少").answer  # the year the 2022 report reviews
+    # No place named: the home place (the newest report's, 东湖区) answers, and says it has no
+    # 2021; the report that does is offered.
+    elsewhere = answerer.ask("2021年地区生产总值是多少")
+    assert not elsewhere.answered and "2022、2023年" in elsewhere.answer
+    assert elsewhere.alternatives == [("2022年西湖区", "2022-nanchang-xihu-government-work-report")]
+    assert "670.68亿元" in answerer.ask_in("2021年地区生产总值是多少", elsewhere.alternatives[0][1]).answer
     assert "《2023年东湖区政府工作报告》" in answerer.ask("东湖区去年GDP多少").citation

@@ -19,6 +19,8 @@ from types import SimpleNamespace
 
 import httpx
 import pytest
+
+from tests.conftest import copy_index
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
@@ -111,7 +113,7 @@ async def tg(monkeypatch, tmp_path, index_path, answerer):
 
     monkeypatch.setattr(HTTPXRequest, "do_request", do_request)
     index = tmp_path / "index.db"  # a copy: nothing here may touch the session's index
-    shutil.copyfile(index_path, index)
+    copy_index(index_path, index)
     settings = Settings(token=TOKEN, base_url="https://api.telegram.invalid/bot", admin_ids=frozenset({ADMIN}),
                         knowledge_dir=tmp_path / "knowledge", index_path=index, stats_path=tmp_path / "stats.db",
                         rate_limit_per_minute=1000)
@@ -386,7 +388,7 @@ def test_run_with_a_rejected_token_exits_with_a_message_that_does_not_show_the_t
 
     monkeypatch.setattr(HTTPXRequest, "do_request", unauthorized)
     index = tmp_path / "index.db"
-    shutil.copyfile(index_path, index)
+    copy_index(index_path, index)
     settings = Settings(token=TOKEN, base_url="https://api.telegram.invalid/bot", knowledge_dir=knowledge_copy,
                         index_path=index, stats_path=tmp_path / "stats.db")
     try:

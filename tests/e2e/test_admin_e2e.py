@@ -23,6 +23,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import copy_index
+
 from bot.scoring import contains_all
 
 try:  # tests/e2e may become a package later
@@ -84,7 +86,7 @@ async def start_bot(emu, tmp_path, index_path):
         workdir = tmp_path / name
         workdir.mkdir(exist_ok=True)
         if not (workdir / "index.db").exists():
-            shutil.copyfile(index_path, workdir / "index.db")
+            copy_index(index_path, workdir / "index.db")
         bot = BotProcess(emu, workdir, **kwargs)
         started.append(bot)
         await bot.start()

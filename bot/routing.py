@@ -1,0 +1,108 @@
+"""Which report answers a question, when the index holds many: the place it names (or the home
+place), and the year it names (the year a report plans, or the year it reviews).
+
+Pure functions over the catalog's report list; nothing is loaded from disk here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.knowledge_base import ReportInfo
+from bot.query import routing_names
+
+_YEAR = re.compile(r"(20\d\d)\s*年?")
+_WANTS_PLAN = re.compile(r"目标|计划|预期|力争|打算|安排|准备|将要|要做|任务|target|goal|plan")
+_RELATIVE = (("前年", -1), ("去年", 0), ("上年", 0), ("上一年", 0), ("last year", 0), ("今年", 1), ("本年", 1),
+             ("this year", 1))
+
+
+def place_key(report: ReportInfo) -> str:
+    """One key per place: 南昌市西湖区, 九江市, 全国."""
+    return (report.city or "") + report.district if report.district else report.id
+
+
+def place_label(report: ReportInfo) -> str:
+    """How a reply names the place: 西湖区, 九江市, 全国."""
+    return report.district or report.title
+
+
+@dataclass
+class Route:
+    reports: list[ReportInfo]  # the report(s) to answer from, best first
+    places: list[str] = field(default_factory=list)  # place keys the question names, in the order named
+    year: int | None = None  # the year the question means, when it says one
+    missing_year: bool = False  # it names a year no report of the place covers
+
+
+def named_places(reports: list[ReportInfo], text: str) -> list[str]:
+    """Place keys whose names occur in the text, in order of appearance; a name inside a longer
+    name of another place ('西湖' in '东西湖区') does not count."""
+    spans: dict[str, tuple[int, int]] = {}
+    for r in reports:
+        key = place_key(r)
+        for name in routing_names(r):
+            at = text.find(name)
+            if at >= 0 and (key not in spans or len(name) > spans[key][1] - spans[key][0]):
+                spans[key] = (at, at + len(name))
+    kept = [k for k, (a, b) in spans.items()
+            if not any(o != k and oa <= a and b <= ob and (ob - oa) > (b - a) for o, (oa, ob) in spans.items())]
+    return sorted(kept, key=lambda k: spans[k][0])
+
+
+def by_place(reports: list[ReportInfo]) -> dict[str, list[ReportInfo]]:
+    """Reports grouped by place, each group oldest first."""
+    groups: dict[str, list[ReportInfo]] = {}
+    for r in sorted(reports, key=lambda r: (r.year, r.id)):
+        groups.setdefault(place_key(r), []).append(r)
+    return groups
+
+
+def home_place(reports: list[ReportInfo], setting: str | None) -> str:
+    """HOME_PLACE when it names a place the index holds; otherwise the newest report's place."""
+    if setting:
+        wanted = setting.strip().lower()
+        for r in sorted(reports, key=lambda r: (-r.year, r.id)):
+            if wanted in (n.lower() for n in routing_names(r)) or wanted in (place_key(r), r.district):
+                return place_key(r)
+    newest = max(reports, key=lambda r: (r.year, r.id))
+    return place_key(newest)
+
+
+def question_year(text: str, newest: ReportInfo) -> int | None:
+    """The year a question names: written out, or relative to the place's newest report
+    (今年 = the year it plans, 去年 = the year it reviews, 前年 = the year before)."""
+    if m := _YEAR.search(text):
+        return int(m.group(1))
+    for word, shift in _RELATIVE:
+        if word in text:
+            return newest.plan_year if shift == 1 else newest.review_year + shift
+    return None
+
+
+def report_for_year(reports: list[ReportInfo], year: int, text: str) -> ReportInfo | None:
+    """Of one place's reports, the one a question about ``year`` means: the report planning it
+    when a target is asked, the report reviewing it when a result is."""
+    planning = [r for r in reports if r.plan_year == year]
+    reviewing = sorted((r for r in reports if year in (r.review_years or [r.review_year])),
+                       key=lambda r: (r.review_year != year, -r.year))
+    if _WANTS_PLAN.search(text):
+        return (planning or reviewing or [None])[0]
+    return (reviewing or planning or [None])[0]
+
+
+def route(reports: list[ReportInfo], text: str, home: str) -> Route:
+    """The report(s) for a normalised question."""
+    groups = by_place(reports)
+    places = named_places(reports, text)
+    place = places[0] if places else home
+    own = groups.get(place) or next(iter(groups.values()))
+    newest = own[-1]
+    year = question_year(text, newest)
+    if year is None:
+        return Route([newest], places, None)
+    chosen = report_for_year(own, year, text)
+    if chosen is None:
+        return Route([newest], places, year, missing_year=True)
+    return Route([chosen], places, year)
