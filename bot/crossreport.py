@@ -15,7 +15,7 @@ from bot.answer import MAX_ANSWER_CHARS, Answer
 from bot.knowledge_base import ReportInfo
 from bot.routing import Route, place_key, place_label, report_for_year
 
-TARGET_CHECK = re.compile(r"(?:目标|计划|预期|任务).{0,8}(?:完成|实现|达到|达成|兑现|落实)|(?:完成|实现|达到|达成)了?.{0,4}目标|"
+TARGET_CHECK = re.compile(r"(?:目标|计划|预期|任务).{0,8}(?:完成|实现|达到|达成|兑现|落实)|(?:完成|实现|达到|达成)了?.{0,4}(?:目标|预期|计划)|"
                           r"目标.{0,6}(?:怎么样|如何|情况)|完成得?怎么样|完成情况|达标|(?:met|meet|hit|reach)\w* .{0,20}targets?")
 SERIES = re.compile(r"历年|这几年|近几年|近年来?|每年|逐年|几年来|这些年|多年来|历史|变化|趋势|走势|over the years|trend|each year")
 # Words that frame a cross-report question rather than name its indicator.
@@ -138,7 +138,13 @@ def targets_answer(library, question: str, text: str, where: Route) -> Answer | 
         rows = target_table(library, place, year)
         if not rows:
             return None
-        lines = [f"{label}{year}年主要目标完成情况:"] + [format_row(r) for r in rows]
+        lines = [f"{label}{year}年主要目标完成情况(增长率):"]
+        for row in rows:
+            line = format_row_short(row)
+            if sum(len(x) + 1 for x in lines) + len(line) > MAX_ANSWER_CHARS - 16:
+                lines.append("……(/targets 看全表)")
+                break
+            lines.append(line)
         return _answer(question, "\n".join(lines), planning, f"摘自:《{planning.title}》与《{reviewing.title if reviewing else '—'}》")
     target = find_fact(library, planning, words, year, "target")
     if target is None:
@@ -166,6 +172,7 @@ class TargetRow:
     target: str
     result: str
     verdict: str | None
+    result_rate: str = ""  # the result's growth alone ('增长4.7%'), to set beside a growth target
 
 
 def target_table(library, place: str, year: int) -> list[TargetRow]:
@@ -188,37 +195,61 @@ def target_table(library, place: str, year: int) -> list[TargetRow]:
         target = find_fact(library, planning, name, year, "target")
         result = find_fact(library, reviewing, name, year, "achieved") if reviewing else None
         shown = f"增长{f['figure']}" if f["measure"] == "growth" and not f["figure"].startswith(("增长", "下降")) else f["figure"]
+        rate = ""
+        if result is not None and result.rate is not None:
+            rate = f"{'下降' if result.rate < 0 else '增长'}{abs(result.rate):g}%"
         rows.append(TargetRow(name, target.figure if target else shown, result.figure if result else "—",
-                              verdict(target, result) if target and result else None))
+                              verdict(target, result) if target and result else None, rate))
     return rows
 
 
+_MARKS = {"met": "✓完成", "not met": "✗未完成", None: "·不作判断"}
+
+
 def format_row(row: TargetRow) -> str:
-    mark = {"met": "✓ 完成", "not met": "✗ 未完成", None: "· 不作判断"}[row.verdict if row.result != "—" else None]
+    """One line of the targets table (`reportbot targets`, /targets)."""
+    mark = _MARKS[row.verdict] if row.result != "—" else "·暂无结果"
     return f"{row.indicator}:目标 {row.target};实际 {row.result}({mark})"
 
 
+def format_row_short(row: TargetRow) -> str:
+    """The same, compact enough for a chat answer of 300 characters: a growth target beside the
+    result's growth only."""
+    result = row.result_rate if row.result_rate and "增长" in row.target else row.result
+    mark = _MARKS[row.verdict] if row.result != "—" else "·暂无结果"
+    return f"{row.indicator} 目标{row.target.replace('增长', '')},实际{result.replace('增长', '')} {mark}"
+
+
 def series_answer(library, question: str, text: str, where: Route) -> Answer | None:
-    """'西湖区历年GDP': the value of each year from every report of the place, with its source."""
+    """'西湖区历年GDP': the value of each year from every report of the place, with its source;
+    '2022年和2023年…各是多少' the years written out; '…目标分别是多少' the targets of those years."""
     place = where.places[0] if where.places else library.home
     reports = library.places[place]
     if len(reports) < 2:
         return None
     words = _indicator_words(library, text, where)
-    facts = [f for r in reports if (f := find_fact(library, r, words, r.review_year, "achieved"))]
+    kind = "target" if re.search(r"目标|计划|预期", text) else "achieved"
+    if len(where.years) >= 2:
+        pairs = [(report_for_year(reports, y, "目标" if kind == "target" else ""), y) for y in where.years]
+    elif kind == "target":
+        pairs = [(r, r.plan_year) for r in reports]
+    else:
+        pairs = [(r, r.review_year) for r in reports]
+    facts = [f for r, y in pairs if r and (f := find_fact(library, r, words, y, kind))]
     if len(facts) < 2:
         return None
     label = place_label(reports[-1])
-    lines = [f"{label}历年{words.upper() if words.isascii() else words}:"]
+    what = (words.upper() if words.isascii() else words) + ("目标" if kind == "target" else "")
+    lines = [f"{label}历年{what}:"]
     lines += [f"{f.year}年:{f.figure}(《{f.report.title}》)" for f in facts]
     amounts = [f for f in facts if f.value is not None and f.rate is None or (f.value is not None and "," in f.figure)]
     units = {f.unit for f in amounts}
     if len(amounts) >= 2 and len(units) == 1 and "%" not in units:
-        chart = {"title": f"{label}{words.upper() if words.isascii() else words}({units.pop()})",
+        chart = {"title": f"{label}{what}({units.pop()})",
                  "points": [(f"{f.year}年", f.value) for f in amounts]}
     else:
         rated = [f for f in facts if f.rate is not None]
-        chart = {"title": f"{label}{words}增长(%)", "points": [(f"{f.year}年", f.rate) for f in rated]} if len(rated) >= 2 else None
+        chart = {"title": f"{label}{what}增长(%)", "points": [(f"{f.year}年", f.rate) for f in rated]} if len(rated) >= 2 else None
     citation = "摘自:" + ";".join(f"《{f.report.title}》 › {f.section}" for f in facts)
     return _answer(question, "\n".join(lines), facts[-1].report, citation, chart=chart)
 
@@ -226,13 +257,17 @@ def series_answer(library, question: str, text: str, where: Route) -> Answer | N
 def compare_answer(library, question: str, text: str, where: Route) -> Answer | None:
     """'东湖区和西湖区的GDP': each place's figure, side by side, for the same year when it can."""
     words = _indicator_words(library, text, where)
+    year = where.year
+    if year is None:
+        # The latest year every place named has a report reviewing; else each place's latest.
+        common = set.intersection(*({y for r in library.places[k] for y in (r.review_years or [r.review_year])}
+                                    for k in where.places))
+        year = max(common) if common else None
     facts = []
     for key in where.places:
         reports = library.places[key]
-        report = report_for_year(reports, where.year, text) if where.year else reports[-1]
-        report = report or reports[-1]
-        year = where.year or report.review_year
-        fact = find_fact(library, report, words, year, "achieved")
+        report = (report_for_year(reports, year, text) if year else None) or reports[-1]
+        fact = find_fact(library, report, words, year or report.review_year, "achieved")
         if fact:
             facts.append(fact)
     if len(facts) < 2:
@@ -240,6 +275,9 @@ def compare_answer(library, question: str, text: str, where: Route) -> Answer | 
     lines = [f"{place_label(f.report)} {f.year}年:{f.figure}(《{f.report.title}》)" for f in facts]
     if len({f.year for f in facts}) > 1:
         lines.append("注意:各地的年份不同,比较时请留意。")
+    elif len({f.unit for f in facts}) == 1 and all(f.value is not None for f in facts):
+        top = max(facts, key=lambda f: f.value)
+        lines.append(f"{place_label(top.report)}的最大。" if len(facts) > 2 else f"{place_label(top.report)}的更大。")
     citation = "摘自:" + ";".join(f"《{f.report.title}》 › {f.section}" for f in facts)
     return _answer(question, "\n".join(lines), facts[0].report, citation)
 
@@ -250,6 +288,6 @@ def cross_report_answer(library, question: str, text: str, where: Route) -> Answ
         return compare_answer(library, question, text, where)
     if TARGET_CHECK.search(text):
         return targets_answer(library, question, text, where)
-    if SERIES.search(text):
+    if SERIES.search(text) or len(where.years) >= 2:
         return series_answer(library, question, text, where)
     return None

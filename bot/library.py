@@ -11,9 +11,9 @@ routed (``bot.routing``) and answered by that report's Answerer (``bot.answer``)
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
@@ -21,7 +21,7 @@ from pathlib import Path
 from bot.answer import Answer, Answerer, not_found_text
 from bot.errors import IndexInvalid, IndexMissing
 from bot.knowledge_base import ID_SPAN, GlossaryNote, ReportInfo, match_form, open_shard, report_info
-from bot.normalize import normalize, to_traditional, without_surrogates
+from bot.normalize import is_traditional, normalize, to_traditional, without_surrogates
 from bot.routing import Route, by_place, home_place, place_key, place_label, route
 from bot.schema import SCHEMA_VERSION
 
@@ -90,8 +90,12 @@ class Library:
         text = match_form(normalize(question[:200]))
         where = route(list(self.reports.values()), text, self.home)
         if len(self.reports) > 1:
+            started = time.perf_counter()
             crossed = cross_report_answer(self, question, text, where)
             if crossed is not None:
+                crossed.ms = (time.perf_counter() - started) * 1000
+                if crossed.traditional or is_traditional(question):
+                    crossed.answer, crossed.citation = to_traditional(crossed.answer), to_traditional(crossed.citation)
                 return crossed
         return self._single(question, where)
 

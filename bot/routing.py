@@ -34,6 +34,7 @@ class Route:
     places: list[str] = field(default_factory=list)  # place keys the question names, in the order named
     year: int | None = None  # the year the question means, when it says one
     missing_year: bool = False  # it names a year no report of the place covers
+    years: list[int] = field(default_factory=list)  # every year written out ('2022年和2023年…各是多少')
 
 
 def named_places(reports: list[ReportInfo], text: str) -> list[str]:
@@ -92,6 +93,12 @@ def report_for_year(reports: list[ReportInfo], year: int, text: str) -> ReportIn
     return (reviewing or planning or [None])[0]
 
 
+def written_years(text: str) -> list[int]:
+    """'2022、2023、2024年' and '2022年和2023年': every year written out, in order."""
+    years = [int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", text)]
+    return list(dict.fromkeys(years))
+
+
 def route(reports: list[ReportInfo], text: str, home: str) -> Route:
     """The report(s) for a normalised question."""
     groups = by_place(reports)
@@ -100,9 +107,10 @@ def route(reports: list[ReportInfo], text: str, home: str) -> Route:
     own = groups.get(place) or next(iter(groups.values()))
     newest = own[-1]
     year = question_year(text, newest)
+    years = written_years(text)
     if year is None:
-        return Route([newest], places, None)
+        return Route([newest], places, None, years=years)
     chosen = report_for_year(own, year, text)
     if chosen is None:
-        return Route([newest], places, year, missing_year=True)
-    return Route([chosen], places, year)
+        return Route([newest], places, year, missing_year=True, years=years)
+    return Route([chosen], places, year, years=years)
