@@ -22,6 +22,7 @@ from bot.answer import Answer, Answerer, not_found_text
 from bot.errors import IndexInvalid, IndexMissing
 from bot.knowledge_base import ID_SPAN, GlossaryNote, ReportInfo, match_form, open_shard, report_info
 from bot.normalize import is_traditional, normalize, to_traditional, without_surrogates
+from bot.query import routing_names
 from bot.routing import Route, by_place, home_place, place_key, place_label, route
 from bot.schema import SCHEMA_VERSION
 
@@ -100,8 +101,15 @@ class Library:
         return self._single(question, where)
 
     def ask_in(self, question: str, report_id: str) -> Answer:
-        """The same question asked of one given report (the buttons to other places and years)."""
+        """The same question asked of one given report (the buttons to other places and years):
+        a place the question named is replaced by that report's place."""
         report = self.reports[report_id]
+        for key, reports in self.places.items():
+            if key == place_key(report):
+                continue
+            for name in routing_names(reports[-1]):
+                if len(name) >= 2 and not name.isascii() and name in question:
+                    question = question.replace(name, report.district)
         return self._finish(self.answerer(report_id).ask(question), Route([report], [place_key(report)], report.year))
 
     def _single(self, question: str, where: Route) -> Answer:

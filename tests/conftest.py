@@ -61,3 +61,34 @@ def copy_index(source: Path, target: Path) -> None:
 
     shutil.copyfile(source, target)
     shutil.copytree(shard_folder(source), shard_folder(target), dirs_exist_ok=True)
+
+
+CORPUS = FIXTURES / "corpus"
+# One place over three consecutive years (its targets in one report, its results in the next)
+# and a second place of the same year: the knowledge folder of the many-reports tests.
+SERIES_REPORTS = ("2023-nanchang-xihu.txt", "2024-nanchang-xihu.txt", "2023-nanchang-donghu.txt")
+
+
+@pytest.fixture(scope="session")
+def series_knowledge(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("series") / "knowledge"
+    shutil.copytree(KNOWLEDGE, folder)
+    for name in SERIES_REPORTS:
+        shutil.copy(CORPUS / name, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def series_index(series_knowledge) -> Path:
+    from bot.indexer import build_index
+
+    path = series_knowledge.parent / "index.db"
+    build_index(series_knowledge, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def library(series_index):
+    from bot.library import open_library
+
+    return open_library(series_index)

@@ -40,6 +40,7 @@ function loadPackage() {
 }
 
 const { TelegramServer, express } = loadPackage();
+const busboy = require('busboy');
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -181,6 +182,8 @@ function freshState() {
     inlineAnswers: new Map(), // inline_query_id -> answerInlineQuery parameters
     commands: new Map(), // token|scope|language -> BotCommand[]
     inlineQueryId: 1,
+    files: new Map(), // file_id -> {buffer, file_path, file_unique_id} (photos the bot sent, documents users sent)
+    fileNumber: 1,
   };
 }
 
@@ -294,6 +297,41 @@ function createEmulator(server) {
     return storeBotMessage(token, params);
   }
 
+  /** Keeps a file's bytes so getFile and the download route can serve them. */
+  function storeFile(buffer, folder, name) {
+    const number = state.fileNumber;
+    state.fileNumber += 1;
+    const fileId = `file-${number}`;
+    const filePath = `${folder}/file_${number}${name && name.includes('.') ? name.slice(name.lastIndexOf('.')) : ''}`;
+    state.files.set(fileId, { buffer, file_path: filePath, file_unique_id: `u${number}` });
+    return { file_id: fileId, file_unique_id: `u${number}`, file_size: buffer.length };
+  }
+
+  /** PNG width and height from its IHDR chunk (bytes 16-23); 0 when it is not a PNG. */
+  function pngSize(buffer) {
+    const png = buffer.length > 24 && buffer.readUInt32BE(0) === 0x89504e47;
+    return png ? { width: buffer.readUInt32BE(16), height: buffer.readUInt32BE(20) } : { width: 0, height: 0 };
+  }
+
+  function sendPhoto(token, params, files) {
+    if (params.chat_id === undefined || params.chat_id === '') throw new BadRequest('chat not found');
+    const upload = files && files.photo;
+    if (!upload) throw new BadRequest('there is no photo in the request');
+    if (params.caption !== undefined) checkText(params.caption, params.parse_mode);
+    const stored = storeFile(upload.buffer, 'photos', upload.filename || 'photo.png');
+    const message = storeBotMessage(token, { ...params, text: undefined });
+    message.photo = [{ ...stored, ...pngSize(upload.buffer) }];
+    if (params.caption !== undefined) message.caption = params.caption;
+    return message;
+  }
+
+  function getFile(token, params) {
+    const file = state.files.get(String(params.file_id || ''));
+    if (!file) throw new BadRequest('invalid file_id');
+    return { file_id: params.file_id, file_unique_id: file.file_unique_id, file_size: file.buffer.length,
+      file_path: file.file_path };
+  }
+
   /** Shared by editMessageText/editMessageReplyMarkup: keeps the previous versions. */
   function editRecord(token, params, changes) {
     if (params.inline_message_id) return true; // inline messages are not stored
@@ -403,6 +441,8 @@ function createEmulator(server) {
       supports_inline_queries: true,
     }),
     sendMessage,
+    sendPhoto,
+    getFile,
     editMessageText,
     editMessageReplyMarkup,
     deleteMessage,
@@ -458,6 +498,24 @@ function createEmulator(server) {
     const replied = typeof body.reply_to_message === 'number'
       ? findAnyMessage(body.botToken, chat.id, body.reply_to_message) : body.reply_to_message;
     if (replied) message.reply_to_message = replied;
+    return pushUpdate(body.botToken, { message }, { message, messageId });
+  }
+
+  /** A user sends a file (body.document: {file_name, mime_type, content_base64}, caption). */
+  async function userDocument(body) {
+    const from = requireUser(body);
+    const chat = body.chat || { id: from.id, type: 'private', first_name: from.first_name };
+    chat.id = toChatId(chat.id);
+    rememberChat(chat);
+    const given = body.document || {};
+    const buffer = Buffer.from(given.content_base64 || '', 'base64');
+    const stored = storeFile(buffer, 'documents', given.file_name || 'document');
+    const messageId = server.messageId;
+    server.messageId += 1;
+    const document = { ...stored, file_name: given.file_name, mime_type: given.mime_type || 'application/octet-stream' };
+    if (given.file_size !== undefined) document.file_size = given.file_size; // a size Telegram reports, for limit tests
+    const message = { message_id: messageId, from, chat, date: nowS(), document };
+    if (body.caption) message.caption = body.caption;
     return pushUpdate(body.botToken, { message }, { message, messageId });
   }
 
@@ -560,15 +618,21 @@ function createEmulator(server) {
     server.storage.botMessages = [];
     server.webhooks = {};
     // Counters are kept: ids stay unique across resets, so PTB's offset never goes backwards.
-    const { inlineQueryId } = state;
-    state = { ...freshState(), inlineQueryId };
+    const { inlineQueryId, fileNumber } = state;
+    state = { ...freshState(), inlineQueryId, fileNumber };
     return true;
   }
 
   return {
     botMethods,
     userMessage,
+    userDocument,
     userCallback,
+    fileBytes: (filePath) => {
+      for (const file of state.files.values()) if (file.file_path === filePath) return file.buffer;
+      return null;
+    },
+    fileById: (fileId) => state.files.get(String(fileId)) || null,
     userInlineQuery,
     addFault,
     takeFault,
@@ -609,6 +673,24 @@ function buildApp(server, emulator) {
   app.use(express.json({ limit: '10mb' }));
   app.use(express.urlencoded({ extended: true, limit: '10mb' }));
 
+  // PTB uploads files (sendPhoto) as multipart/form-data: fields into req.body, files into req.files.
+  app.all('/bot:token/:method', (req, res, next) => {
+    if (!(req.headers['content-type'] || '').startsWith('multipart/form-data')) return next();
+    const parser = busboy({ headers: req.headers, limits: { fileSize: 60 * 1024 * 1024 } });
+    req.body = {};
+    req.files = {};
+    parser.on('field', (name, value) => { req.body[name] = value; });
+    parser.on('file', (name, stream, info) => {
+      const chunks = [];
+      stream.on('data', (chunk) => chunks.push(chunk));
+      stream.on('end', () => { req.files[name] = { buffer: Buffer.concat(chunks), filename: info.filename, mimetype: info.mimeType }; });
+    });
+    parser.on('close', () => next());
+    parser.on('error', (error) => fail(res, 400, `Bad Request: ${error.message}`));
+    req.pipe(parser);
+    return undefined;
+  });
+
   app.all('/bot:token/:method', (req, res, next) => {
     const { token, method } = req.params;
     let params;
@@ -626,14 +708,23 @@ function buildApp(server, emulator) {
 
   for (const [method, handler] of Object.entries(emulator.botMethods)) {
     app.all(`/bot:token/${method}`,
-      (req, res) => answer(res, () => handler(req.params.token, req.botParams)));
+      (req, res) => answer(res, () => handler(req.params.token, req.botParams, req.files)));
   }
+
+  // Downloads, as Telegram serves them: GET /file/bot<token>/<file_path>.
+  app.get(/^\/file\/bot([^/]+)\/(.+)$/, (req, res) => {
+    const buffer = emulator.fileBytes(decodeURIComponent(req.params[1]));
+    if (!buffer) return res.status(404).json({ ok: false, error_code: 404, description: 'Not Found' });
+    res.set('Content-Type', 'application/octet-stream');
+    return res.send(buffer);
+  });
 
   // User side. The package's versions did not await their work (a bad request became an
   // unhandled rejection) and answered null; these answer with the update they queued.
   const route = (verb, path, produce) => app[verb](path, (req, res) => answer(res, () => produce(req)));
   route('post', ['/sendMessage', '/sendCommand'], (req) => emulator.userMessage(req.body));
   route('post', '/sendCallback', (req) => emulator.userCallback(req.body));
+  route('post', '/sendDocument', (req) => emulator.userDocument(req.body));
   route('post', '/sendInlineQuery', (req) => emulator.userInlineQuery(req.body));
 
   // Test-only routes.
@@ -642,6 +733,11 @@ function buildApp(server, emulator) {
   route('get', '/control/callbackAnswers', (req) => emulator.callbackAnswers(req.query.token));
   route('get', '/control/inlineAnswers', (req) => emulator.inlineAnswer(req.query.queryId));
   route('get', '/control/faults', () => emulator.faults());
+  route('get', '/control/file', (req) => {
+    const file = emulator.fileById(req.query.fileId);
+    if (!file) throw new BadRequest('no such file');
+    return { file_path: file.file_path, base64: file.buffer.toString('base64') };
+  });
   route('post', '/control/faults', (req) => emulator.addFault(req.body));
   route('delete', '/control/faults', () => emulator.clearFaults());
   route('post', '/control/reset', () => emulator.reset());

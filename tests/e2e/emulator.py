@@ -243,6 +243,33 @@ class Emulator:
         update = await self._call("POST", "/sendCallback", json=body)
         return update["callback_query"]
 
+    async def send_document(
+        self, token: str, user_id: int, chat_id: int, file_name: str, content: bytes,
+        mime_type: str = "application/octet-stream", caption: str | None = None, file_size: int | None = None,
+    ) -> JSON:
+        """Send the bot a file as a user does; the bot downloads it with getFile. `file_size`
+        overrides the size Telegram reports (to test the download limit without 20 MB of data)."""
+        import base64
+
+        user = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+        body: JSON = {"botToken": token, "from": user,
+                      "chat": {"id": chat_id, "type": "private", "first_name": user["first_name"]},
+                      "document": {"file_name": file_name, "mime_type": mime_type,
+                                   "content_base64": base64.b64encode(content).decode("ascii")}}
+        if file_size is not None:
+            body["document"]["file_size"] = file_size
+        if caption:
+            body["caption"] = caption
+        update = await self._call("POST", "/sendDocument", json=body)
+        return update["message"]
+
+    async def file_bytes(self, file_id: str) -> bytes:
+        """The bytes of a file the bot sent (a chart) or a user sent."""
+        import base64
+
+        result = await self._call("GET", "/control/file", params={"fileId": file_id})
+        return base64.b64decode(result["base64"])
+
     async def send_inline_query(
         self, token: str, user_id: int, query: str, offset: str = ""
     ) -> str:
