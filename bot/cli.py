@@ -143,6 +143,81 @@ def cmd_targets(args) -> int:
     return 0 if rows else 2
 
 
+def _admin():
+    from bot.admin import Admin
+
+    settings = _settings()
+    return Admin(settings.knowledge_dir, settings.index_path, settings.stats_path, settings.home_place)
+
+
+def _confirmed(args, prompt: str) -> bool:
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        print(f"{prompt} — 加 --yes 确认(没有改动)", file=sys.stderr)
+        return False
+    return input(f"{prompt} [y/N] ").strip().lower() in ("y", "yes", "是")
+
+
+def cmd_add(args) -> int:
+    admin = _admin()
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        print(f"reportbot add: {path}: cannot read the file ({err.strerror})", file=sys.stderr)
+        return 1
+    preview = admin.preview(data, path.name)
+    print(preview.summary())
+    if preview.replaces and not args.replace:
+        print(f"已有同一地方同一年份的报告 {preview.replaces}:加 --replace 替换它(没有改动)", file=sys.stderr)
+        return 2
+    if not _confirmed(args, f"加入为 {preview.file_name}?"):
+        return 2
+    result = admin.add(preview, None, replace=args.replace)
+    print(f"已加入 {preview.file_name}:{_summary(result.build)}")
+    return 0
+
+
+def cmd_remove(args) -> int:
+    admin = _admin()
+    if not _confirmed(args, f"删除 {args.report}(放进回收站 {admin.knowledge / '.trash'})?"):
+        return 2
+    trash, result = admin.remove(args.report, None)
+    print(f"已删除,文件在 .trash/{trash}(reportbot undo {trash} 可撤销):{_summary(result.build)}")
+    return 0
+
+
+def cmd_undo(args) -> int:
+    result = _admin().undo_remove(args.trash_name, None)
+    print(f"已撤销:{_summary(result.build)}")
+    return 0
+
+
+def cmd_alias(args) -> int:
+    admin = _admin()
+    if args.action == "list":
+        for canonical, alias in admin.aliases_from_chat():
+            print(f"{canonical} = {alias}")
+        return 0
+    if not args.line:
+        print("reportbot alias: give the line, e.g. reportbot alias add \"马路本色 = 洗街\"", file=sys.stderr)
+        return 1
+    if args.action == "add":
+        admin.add_alias(args.line, None)
+        print(f"已添加说法:{args.line}")
+    else:
+        admin.remove_alias(args.line, None)
+        print(f"已删除说法:{args.line}")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    for e in _admin().audit(args.limit):
+        print(f"{e['when']}  {e['admin'] or '终端'}  {e['action']:12} {e['subject']}  {e['sha256'][:12]}  {e['detail']}")
+    return 0
+
+
 def cmd_ask(args) -> int:
     # One question from a fresh process: skip the warm-up that only pays off over many.
     answerer = _open(args, warm=args.json)
@@ -199,6 +274,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--db")
     p.set_defaults(func=cmd_targets)
+
+    p = sub.add_parser("add", help="add a report file to the knowledge folder (preview, then confirm) and reindex")
+    p.add_argument("file")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--replace", action="store_true", help="replace the report of the same place and year")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("remove", help="move a report (file name or id) to the knowledge folder's trash and reindex")
+    p.add_argument("report")
+    p.add_argument("--yes", action="store_true")
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("undo", help="bring a removed report back from the trash (its name in .trash/)")
+    p.add_argument("trash_name")
+    p.set_defaults(func=cmd_undo)
+
+    p = sub.add_parser("alias", help="teach the bot a word: alias add|remove \"报告用语 = 说法\", alias list")
+    p.add_argument("action", choices=("add", "remove", "list"))
+    p.add_argument("line", nargs="?")
+    p.set_defaults(func=cmd_alias)
+
+    p = sub.add_parser("audit", help="the latest admin actions (add, replace, remove, alias, reindex)")
+    p.add_argument("--limit", type=int, default=30)
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("glossary", help="list the report's notes, or show one")
     p.add_argument("term", nargs="?")

@@ -88,17 +88,11 @@ def build_index(knowledge: Path, db_path: Path, shards: Path | None = None, live
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         entries.append(_Entry(path, digest, shard_key(digest, userdict_hash, curated.overrides.get(path.name))))
 
-    skipped, built, parsed = [], [], 0
-    for entry in entries:
-        shard = shards / f"{entry.key}.db"
-        if not _usable_shard(shard):
-            try:
-                _build_one(entry, curated, shard)
-            except KnowledgeError as err:
-                skipped.append(str(err).replace(str(entry.path), entry.path.name))
-                continue
-            parsed += 1
-        built.append(entry)
+    todo = [e for e in entries if not _usable_shard(shards / f"{e.key}.db")]
+    failures = _build_shards(todo, curated, shards)
+    skipped = [failures[e.path.name] for e in entries if e.path.name in failures]
+    built = [e for e in entries if e.path.name not in failures]
+    parsed = len(todo) - len(failures)
     if not built:
         reasons = "; ".join(skipped) if skipped else "the folder holds no report file"
         raise KnowledgeError(f"{knowledge}: no usable report ({reasons})")
@@ -123,6 +117,40 @@ def _usable_shard(path: Path) -> bool:
             conn.close()
     except sqlite3.DatabaseError:
         return False
+
+
+# Reports parsed at once when many are new (a first build of a large folder): one process per
+# core, as parsing is CPU-bound Python. A few new reports are built in this process.
+PARALLEL_FROM = 8
+
+
+def _build_shards(todo: list[_Entry], curated: Curated, shards: Path) -> dict[str, str]:
+    """Build the shards of the new or changed reports; return {file name: refusal line}."""
+    failures: dict[str, str] = {}
+    workers = min(os.cpu_count() or 1, 4)
+    if len(todo) >= PARALLEL_FROM and workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers) as pool:
+            results = pool.map(_build_or_refuse, todo, [curated] * len(todo), [shards] * len(todo), chunksize=4)
+            for entry, refusal in zip(todo, results):
+                if refusal:
+                    failures[entry.path.name] = refusal
+        return failures
+    for entry in todo:
+        refusal = _build_or_refuse(entry, curated, shards)
+        if refusal:
+            failures[entry.path.name] = refusal
+    return failures
+
+
+def _build_or_refuse(entry: _Entry, curated: Curated, shards: Path) -> str:
+    """'' when the shard was built, else the line naming the file and the reason."""
+    try:
+        _build_one(entry, curated, shards / f"{entry.key}.db")
+    except KnowledgeError as err:
+        return str(err).replace(str(entry.path), entry.path.name)
+    return ""
 
 
 def _build_one(entry: _Entry, curated: Curated, shard: Path) -> None:

@@ -23,7 +23,7 @@ from bot.errors import IndexInvalid, IndexMissing
 from bot.knowledge_base import ID_SPAN, GlossaryNote, ReportInfo, match_form, open_shard, report_info
 from bot.normalize import is_traditional, normalize, to_traditional, without_surrogates
 from bot.query import routing_names
-from bot.routing import Route, by_place, home_place, place_key, place_label, route
+from bot.routing import Route, by_place, home_place, name_table, place_key, place_label, route
 from bot.schema import SCHEMA_VERSION
 
 # Shards kept loaded at once: each holds one report's passages and tables (a few MB).
@@ -40,6 +40,7 @@ class Library:
         self.shards = path.stem + ".reports"  # set from the catalog by open_library
         self.by_number = {r.number: r for r in reports.values()}
         self.places = by_place(list(reports.values()))
+        self.names = name_table(list(reports.values()))
         self.home = home_place(list(reports.values()), home)
         self._warm = warm
         self._answer_cache = cache_size
@@ -89,7 +90,7 @@ class Library:
 
         question = without_surrogates(question or "")
         text = match_form(normalize(question[:200]))
-        where = route(list(self.reports.values()), text, self.home)
+        where = route(list(self.reports.values()), text, self.home, self.places, self.names)
         if len(self.reports) > 1:
             started = time.perf_counter()
             crossed = cross_report_answer(self, question, text, where)

@@ -88,8 +88,14 @@ def rebuild(knowledge: Path, index_path: Path, home: str = "") -> ReindexResult:
 
     The candidate catalog shares the live index's shard folder: the shards it needs are added
     beside the ones in use under new names, so the live catalog keeps working throughout."""
+    import fcntl
+
     started = time.perf_counter()
     candidate = candidate_path(index_path)
+    index_path.parent.mkdir(parents=True, exist_ok=True)
+    # One build at a time per index, across processes (/reindex, an admin's add, `reportbot add`).
+    lock = open(index_path.with_name(index_path.name + ".lock"), "a")
+    fcntl.flock(lock, fcntl.LOCK_EX)
     try:
         build = build_index(knowledge, candidate, shards=shard_folder(index_path))
         library = check_index(candidate, home)
@@ -97,5 +103,7 @@ def rebuild(knowledge: Path, index_path: Path, home: str = "") -> ReindexResult:
         os.replace(candidate, index_path)
     finally:
         candidate.unlink(missing_ok=True)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
     library.path = build.path = index_path
     return ReindexResult(build, library, time.perf_counter() - started)

@@ -37,16 +37,29 @@ class Route:
     years: list[int] = field(default_factory=list)  # every year written out ('2022年和2023年…各是多少')
 
 
-def named_places(reports: list[ReportInfo], text: str) -> list[str]:
+def name_table(reports: list[ReportInfo]) -> dict[str, set[str]]:
+    """Every routing name -> the place keys it names (looked up by the question's substrings,
+    so routing costs the same with one report or a thousand)."""
+    table: dict[str, set[str]] = {}
+    for r in reports:
+        for name in routing_names(r):
+            table.setdefault(name, set()).add(place_key(r))
+    return table
+
+
+_LONGEST_NAME = 24
+
+
+def named_places(reports: list[ReportInfo], text: str, table: dict[str, set[str]] | None = None) -> list[str]:
     """Place keys whose names occur in the text, in order of appearance; a name inside a longer
     name of another place ('西湖' in '东西湖区') does not count."""
+    table = table if table is not None else name_table(reports)
     spans: dict[str, tuple[int, int]] = {}
-    for r in reports:
-        key = place_key(r)
-        for name in routing_names(r):
-            at = text.find(name)
-            if at >= 0 and (key not in spans or len(name) > spans[key][1] - spans[key][0]):
-                spans[key] = (at, at + len(name))
+    for at in range(len(text)):
+        for end in range(min(len(text), at + _LONGEST_NAME), at + 1, -1):
+            for key in table.get(text[at:end], ()):
+                if key not in spans or end - at > spans[key][1] - spans[key][0]:
+                    spans[key] = (at, end)
     kept = [k for k, (a, b) in spans.items()
             if not any(o != k and oa <= a and b <= ob and (ob - oa) > (b - a) for o, (oa, ob) in spans.items())]
     return sorted(kept, key=lambda k: spans[k][0])
@@ -99,10 +112,11 @@ def written_years(text: str) -> list[int]:
     return list(dict.fromkeys(years))
 
 
-def route(reports: list[ReportInfo], text: str, home: str) -> Route:
-    """The report(s) for a normalised question."""
-    groups = by_place(reports)
-    places = named_places(reports, text)
+def route(reports: list[ReportInfo], text: str, home: str, groups: dict[str, list[ReportInfo]] | None = None,
+          table: dict[str, set[str]] | None = None) -> Route:
+    """The report(s) for a normalised question (``groups`` and ``table`` precomputed by a library)."""
+    groups = groups if groups is not None else by_place(reports)
+    places = named_places(reports, text, table)
     place = places[0] if places else home
     own = groups.get(place) or next(iter(groups.values()))
     newest = own[-1]

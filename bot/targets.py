@@ -15,7 +15,7 @@ def targets_report(library, place: str | None = None, year: int | None = None) -
     set for (default: the last year some report reviews)."""
     key = library.home
     if place:
-        found = named_places(list(library.reports.values()), match_form(normalize(place)))
+        found = named_places(list(library.reports.values()), match_form(normalize(place)), library.names)
         if not found:
             held = "、".join(place_label(rs[-1]) for rs in library.places.values())
             raise ReportBotError(f"没有“{place}”的报告。有这些地方:{held}")

@@ -40,6 +40,8 @@ from telegram.ext import (
     filters,
 )
 
+from bot.admin import Admin
+from bot.admin_chat import ADMIN_BUTTONS, NOT_ADMIN_FILE, AdminChat
 from bot.config import Settings, setup_logging
 from bot.conversation import COMMANDS, Conversation, Reply, esc, split_message
 from bot.errors import ReportBotError
@@ -66,6 +68,8 @@ class BotService:
         self.stats = stats or StatsLog(settings.stats_path)
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
         self._reindex_task: asyncio.Task | None = None
+        self.admin = Admin(settings.knowledge_dir, settings.index_path, settings.stats_path, settings.home_place)
+        self.admin_chat = AdminChat(self.admin, lambda: self._answerer)
 
     @property
     def library(self):
@@ -85,10 +89,16 @@ class BotService:
     async def _rebuild(self) -> ReindexResult:
         result = await asyncio.to_thread(rebuild, self.settings.knowledge_dir, self.settings.index_path,
                                          self.settings.home_place)
+        self.install(result)
+        return result
+
+    def install(self, result: ReindexResult | None) -> None:
+        """Answer from a new index from now on (after /reindex or an admin's change)."""
+        if result is None:
+            return
         old, self._answerer = self._answerer, result.answerer
         # Questions in flight may still read the old index: close it a little later.
         asyncio.get_running_loop().call_later(30, old.close)
-        return result
 
 
 def _service(context: ContextTypes.DEFAULT_TYPE) -> BotService:
@@ -251,10 +261,67 @@ async def on_targets(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """原文, 更多 and glossary buttons: the answer stays; what the button shows comes below it."""
+    """原文, 更多, glossary and other-report buttons; the admins' 加入/取消/删除/撤销/教 buttons.
+    The message stays; what the button shows comes below it."""
     query = update.callback_query
     await query.answer()
-    await send_reply(update, context, _service(context).conversation.button(query.data or ""))
+    data = query.data or ""
+    if data.split(":", 1)[0] in ADMIN_BUTTONS:
+        service = _service(context)
+        if await refused(update, context, "admin button"):
+            return
+        reply, result = await asyncio.to_thread(service.admin_chat.press, data, update.effective_user.id)
+        service.install(result)
+        await send_reply(update, context, reply)
+        return
+    await send_reply(update, context, _service(context).conversation.button(data))
+
+
+async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A file sent to the bot: from an admin, a report to add (preview first); from anyone else,
+    not downloaded."""
+    service = _service(context)
+    user = update.effective_user
+    document = update.effective_message.document
+    if not service.is_admin(user.id if user else None):
+        if update.effective_chat.type == ChatType.PRIVATE:
+            await send_reply(update, context, Reply(NOT_ADMIN_FILE))
+        return
+    too_big = service.admin_chat.too_big(document.file_size)
+    if too_big:
+        await send_reply(update, context, too_big)
+        return
+    await send_reply(update, context, Reply("收到文件,正在读取……"))
+    file = await context.bot.get_file(document.file_id)
+    data = bytes(await file.download_as_bytearray())
+    reply = await asyncio.to_thread(service.admin_chat.document, data, document.file_name or "", user.id)
+    await send_reply(update, context, reply)
+
+
+async def on_remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/remove (admins): pick a report, confirm; it goes to the trash (undo) and out of the index."""
+    if await refused(update, context, "remove"):
+        return
+    await send_reply(update, context, _service(context).admin_chat.remove_menu())
+
+
+async def on_alias(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/alias [报告用语 = 说法] (admins): list, add or (/alias 删除 …) remove a word users type."""
+    if await refused(update, context, "alias"):
+        return
+    service = _service(context)
+    text = (update.effective_message.text or "").split(None, 1)
+    reply, result = await asyncio.to_thread(service.admin_chat.alias, text[1] if len(text) > 1 else "",
+                                            update.effective_user.id)
+    service.install(result)
+    await send_reply(update, context, reply)
+
+
+async def on_audit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/audit (admins): the latest admin actions."""
+    if await refused(update, context, "audit"):
+        return
+    await send_reply(update, context, _service(context).admin_chat.audit())
 
 
 async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -304,6 +371,7 @@ async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await send_reply(update, context, Reply(f"重建失败,旧索引继续服务。原因:{esc(str(err))}"))
         return
     b = result.build
+    service.admin.reindexed(update.effective_user.id, result)
     skipped = "".join(f"\n跳过 {esc(line)}" for line in b.skipped)
     await send_reply(update, context, Reply(
         f"索引已重建:{b.reports} 份报告,{b.passages} 段,{b.glossary} 条名词解释,{b.figures} 个数字,用时 {result.seconds:.2f} 秒。{skipped}"))
@@ -314,13 +382,7 @@ async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     service = _service(context)
     if await refused(update, context, "stats"):
         return
-    s = service.stats.summary()
-    lines = ["<b>使用统计</b>", f"提问 {s.questions} 次,来自 {s.users} 位用户;已回答 {s.answered_share:.0%}({s.answered} 次)",
-             f"回答用时:p50 {s.p50_ms:.1f} ms,p95 {s.p95_ms:.1f} ms"]
-    if s.top_unanswered:
-        lines.append("\n<b>最常见的未回答问题</b>(可在 knowledge/aliases.txt 里教机器人这些说法)")
-        lines += [f"{i}. {esc(q)} ×{n}" for i, (q, n) in enumerate(s.top_unanswered, 1)]
-    await send_reply(update, context, Reply("\n".join(lines)))
+    await send_reply(update, context, service.admin_chat.stats_reply(service.stats.summary()))
 
 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -379,6 +441,10 @@ def build_application(settings: Settings, service: BotService) -> Application:
     application.add_handler(CommandHandler("targets", on_targets))
     application.add_handler(CommandHandler("reindex", on_reindex))
     application.add_handler(CommandHandler("stats", on_stats))
+    application.add_handler(CommandHandler("remove", on_remove))
+    application.add_handler(CommandHandler("alias", on_alias))
+    application.add_handler(CommandHandler("audit", on_audit))
+    application.add_handler(MessageHandler(filters.Document.ALL, on_document))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(InlineQueryHandler(on_inline))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
