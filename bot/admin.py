@@ -28,7 +28,7 @@ from bot.curated import ALIASES_FILE, parse_aliases
 from bot.errors import ReportBotError
 
 TRASH = ".trash"
-LOCK = ".admin.lock"
+LOCK = ".admin-lock"
 CHAT_MARK = "# 来自聊天"  # the comment that marks an alias line added from the chat or `reportbot alias add`
 _EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "html": ".html", "text": ".txt"}
 
@@ -83,9 +83,10 @@ class Admin:
 
     @contextmanager
     def serialised(self):
-        """One admin action at a time, across processes."""
-        self.knowledge.mkdir(parents=True, exist_ok=True)
-        with open(self.knowledge / LOCK, "a") as lock:
+        """One admin action at a time, across processes (the lock file lives beside the index,
+        not among the reports)."""
+        self.index_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.index_path.with_name(f".{self.index_path.name}{LOCK}"), "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 yield

@@ -94,7 +94,7 @@ def rebuild(knowledge: Path, index_path: Path, home: str = "") -> ReindexResult:
     candidate = candidate_path(index_path)
     index_path.parent.mkdir(parents=True, exist_ok=True)
     # One build at a time per index, across processes (/reindex, an admin's add, `reportbot add`).
-    lock = open(index_path.with_name(index_path.name + ".lock"), "a")
+    lock = open(index_path.with_name(f".{index_path.name}.lock"), "a")
     fcntl.flock(lock, fcntl.LOCK_EX)
     try:
         build = build_index(knowledge, candidate, shards=shard_folder(index_path))
