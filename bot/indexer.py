@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
 import time
@@ -98,7 +99,7 @@ def build_index(knowledge: Path, db_path: Path, shards: Path | None = None, live
         raise KnowledgeError(f"{knowledge}: no usable report ({reasons})")
 
     previous = catalog_shards(live)
-    counts = _write_catalog(db_path, shards, built, entries, skipped, curated)
+    counts = _write_catalog(db_path, shards, built, entries, skipped, curated, live)
     _remove_unused_shards(shards, {e.key for e in built} | previous)
     from bot.catalog import list_reports
 
@@ -107,15 +108,11 @@ def build_index(knowledge: Path, db_path: Path, shards: Path | None = None, live
 
 
 def _usable_shard(path: Path) -> bool:
-    if not path.exists():
-        return False
+    """Shards are written whole and renamed into place, and never changed after: one that
+    exists is complete."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            return conn.execute("select count(*) from reports").fetchone()[0] == 1
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError:
+        return path.stat().st_size > 0
+    except OSError:
         return False
 
 
@@ -177,55 +174,72 @@ def catalog_shards(db_path: Path) -> set[str]:
 
 
 def _write_catalog(db_path: Path, shards: Path, built: list[_Entry], entries: list[_Entry], skipped: list[str],
-                   curated: Curated) -> tuple[int, int, int, int]:
+                   curated: Curated, live: Path) -> tuple[int, int, int, int]:
+    """Write the catalog to a temporary file and move it into place. When the live catalog is
+    usable it is copied and only the reports that changed are taken out or put in, so adding
+    one report to a thousand touches one shard."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        counts = _fill_catalog(sqlite_utils.Database(tmp), shards, built, entries, skipped, curated)
+        fresh = not _reusable_catalog(live, shards)
+        if not fresh:
+            shutil.copyfile(live, tmp)
+        counts = _sync_catalog(sqlite_utils.Database(tmp), shards, built, entries, skipped, curated, fresh)
         os.replace(tmp, db_path)
     finally:
         tmp.unlink(missing_ok=True)
     return counts
 
 
-def _fill_catalog(db: sqlite_utils.Database, shards: Path, built: list[_Entry], entries: list[_Entry],
-                  skipped: list[str], curated: Curated) -> tuple[int, int, int, int]:
-    conn = db.conn
-    totals = [0, 0, 0, 0]
-    slugs: set[str] = set()
-    for table, columns in EMPTY_TABLES.items():
-        db[table].create(columns)
-    for number, entry in enumerate(sorted(built, key=lambda e: e.path.name), 1):
-        shard = shards / f"{entry.key}.db"
-        conn.execute("attach database ? as shard", (f"file:{shard}?mode=ro",))
+def _reusable_catalog(live: Path, shards: Path) -> bool:
+    if not live.exists():
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{live}?mode=ro", uri=True)
         try:
-            row = dict(zip([d[0] for d in conn.execute("select * from shard.reports").description],
-                           conn.execute("select * from shard.reports").fetchone()))
-            # Two files with one stem (2023-x.pdf, 2023-x.txt): the later one goes by its whole name.
-            slug = row["id"] if row["id"] not in slugs else entry.path.name
-            slugs.add(slug)
-            old_id = row["id"]
-            row.update({"id": slug, "number": number, "shard": entry.key, "source": entry.path.name})
-            db["reports"].insert(row, pk="id", alter=True)
-            for table in ("figures", "glossary", "anomalies"):
-                columns = [c for c in EMPTY_TABLES[table] if c != "report_id"]
-                conn.execute(f"insert into {table} (report_id, {', '.join(columns)}) "
-                             f"select ?, {', '.join(columns)} from shard.{table} where report_id = ?", (slug, old_id))
-            totals[0] += conn.execute("select count(*) from shard.passages").fetchone()[0]
-            totals[1] += conn.execute("select count(*) from shard.glossary").fetchone()[0]
-            totals[2] += conn.execute("select count(*) from shard.figures").fetchone()[0]
-            totals[3] += conn.execute("select count(*) from shard.anomalies").fetchone()[0]
-            conn.commit()
+            info = dict(conn.execute("select key, value from index_info").fetchall())
+            return (info.get("kind") == "catalog" and info.get("schema_version") == str(SCHEMA_VERSION)
+                    and info.get("shards") == shards.name)
         finally:
-            conn.execute("detach database shard")
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+
+
+def _sync_catalog(db: sqlite_utils.Database, shards: Path, built: list[_Entry], entries: list[_Entry],
+                  skipped: list[str], curated: Curated, fresh: bool) -> tuple[int, int, int, int]:
+    conn = db.conn
+    if fresh:
+        for table, columns in EMPTY_TABLES.items():
+            db[table].create(columns)
+        existing: dict[str, tuple[str, str, int]] = {}
+    else:
+        existing = {r[0]: (r[1], r[2], r[3]) for r in conn.execute("select source, id, shard, number from reports")}
+    wanted = {e.path.name: e for e in built}
+    kept = {source for source, (_id, key, _n) in existing.items() if source in wanted and wanted[source].key == key}
+    with conn:
+        for source, (report_id, _key, _number) in existing.items():
+            if source not in kept:
+                for table in ("reports", "figures", "glossary", "anomalies"):
+                    conn.execute(f"delete from {table} where {'id' if table == 'reports' else 'report_id'} = ?", (report_id,))
+    slugs = {existing[s][0] for s in kept}
+    number = max((n for _i, _k, n in existing.values()), default=0)
+    for entry in sorted(built, key=lambda e: e.path.name):
+        if entry.path.name in kept:
+            continue
+        number += 1
+        _add_report(db, shards / f"{entry.key}.db", entry, number, slugs)
     refused = {line.split(":", 1)[0] for line in skipped}
     sources = [{"name": e.path.name, "sha256": e.sha256, "kind": "report" if e in built else "refused"}
                for e in entries if e in built or e.path.name in refused]
     # Refused files are recorded too, so an unchanged folder is not rebuilt at every start.
     sources += [{"name": n, "sha256": h, "kind": "curated"} for n, h in sorted(curated.hashes.items())]
     with conn:
+        for table in ("sources", "aliases", "index_info"):
+            if db[table].exists():
+                conn.execute(f"delete from {table}")
         db["sources"].insert_all(sources)
         db["aliases"].insert_all([{"alias": a.alias, "canonical": a.canonical} for a in curated.aliases] or
                                  [{"alias": "", "canonical": ""}])
@@ -238,11 +252,38 @@ def _fill_catalog(db: sqlite_utils.Database, shards: Path, built: list[_Entry], 
             {"key": "skipped", "value": json.dumps(skipped, ensure_ascii=False)},
             # Where the shards are, relative to the catalog (a candidate catalog uses the live index's).
             {"key": "shards", "value": shards.name},
-        ], pk="key")
-    db["figures"].create_index(["report_id", "year"])
+        ], pk="key", replace=True)
+    if fresh:
+        db["figures"].create_index(["report_id", "year"])
+    totals = (conn.execute("select coalesce(sum(passages), 0) from reports").fetchone()[0],
+              conn.execute("select count(*) from glossary").fetchone()[0],
+              conn.execute("select count(*) from figures").fetchone()[0],
+              conn.execute("select count(*) from anomalies").fetchone()[0])
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.close()
-    return tuple(totals)  # type: ignore[return-value]
+    return totals
+
+
+def _add_report(db: sqlite_utils.Database, shard: Path, entry: _Entry, number: int, slugs: set[str]) -> None:
+    """Copy a shard's report row, figures, notes and anomalies into the catalog."""
+    conn = db.conn
+    conn.execute("attach database ? as shard", (f"file:{shard}?mode=ro",))
+    try:
+        cursor = conn.execute("select * from shard.reports")
+        row = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+        # Two files with one stem (2023-x.pdf, 2023-x.txt): the later one goes by its whole name.
+        slug = row["id"] if row["id"] not in slugs else entry.path.name
+        slugs.add(slug)
+        old_id = row["id"]
+        row.update({"id": slug, "number": number, "shard": entry.key, "source": entry.path.name})
+        db["reports"].insert(row, pk="id", alter=True)
+        for table in ("figures", "glossary", "anomalies"):
+            columns = [c for c in EMPTY_TABLES[table] if c != "report_id"]
+            conn.execute(f"insert into {table} (report_id, {', '.join(columns)}) "
+                         f"select ?, {', '.join(columns)} from shard.{table} where report_id = ?", (slug, old_id))
+        conn.commit()
+    finally:
+        conn.execute("detach database shard")
 
 
 def _remove_unused_shards(folder: Path, keep: set[str]) -> None:
