@@ -335,4 +335,6 @@ def main(argv: list[str] | None = None) -> None:
         code = 1
     except KeyboardInterrupt:
         code = 130
+    except BrokenPipeError:  # `reportbot ask … | head`: the reader left; nothing to report
+        code = 0
     sys.exit(code)

@@ -31,15 +31,20 @@ def _cedict_file() -> Path | None:
 
 
 def english_tokens(text: str) -> list[str]:
-    """Lower-case English words, plural and past forms reduced ('lights' -> 'light')."""
-    return [stem(w) for w in re.findall(r"[a-z]+(?:-[a-z]+)*", text.lower()) if w not in STOPWORDS]
+    """Lower-case English words, plural, past and -ing forms reduced ('lights' -> 'light',
+    'zero-based budgeting' -> zero bas budget)."""
+    return [stem(w) for w in re.findall(r"[a-z]+", text.lower()) if w not in STOPWORDS]
 
 
 def stem(word: str) -> str:
-    for suffix, repl in (("ies", "y"), ("ied", "y"), ("sses", "ss"), ("es", "e"), ("s", ""), ("ed", "")):
+    """A crude stem, the same for a question's words and a gloss's: what matters is that
+    'reduction' and 'reduce', 'based' and 'base' meet."""
+    for suffix, repl in (("uction", "uce"), ("ies", "y"), ("ied", "y"), ("sses", "ss"), ("ing", ""), ("es", "e"),
+                         ("s", ""), ("ed", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-            return word[: -len(suffix)] + repl
-    return word
+            word = word[: -len(suffix)] + repl
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
 
 
 def english_words_for(report_words: set[str]) -> dict[str, list[str]]:
@@ -68,4 +73,64 @@ def english_words_for(report_words: set[str]) -> dict[str, list[str]]:
                 for key in keys:
                     out.setdefault(key, set()).add(word)
     # A word that translates into dozens of report words says nothing ('make', 'big').
-    return {k: sorted(v, key=len, reverse=True)[:8] for k, v in out.items() if len(v) <= 12}
+    # Sorted on a stable key: the table must not depend on the order of a set (hash seeds differ per process).
+    return {k: sorted(v, key=lambda w: (-len(w), w))[:8] for k, v in out.items() if len(v) <= 12}
+
+
+def _short_glosses(entry_glosses: str, limit: int = 4) -> list[list[str]]:
+    """A word's short translations, and the head word of two-word ones ('engineering project'
+    also gives 'project')."""
+    out: list[list[str]] = []
+    for gloss in entry_glosses.split("/"):
+        gloss = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", gloss)
+        if gloss.startswith(("CL:", "variant of", "surname", "abbr.", "see ", "old variant")):
+            continue
+        tokens = english_tokens(gloss)
+        for option in ([tokens, tokens[-1:]] if len(tokens) == 2 else [tokens] if len(tokens) == 1 else []):
+            if option not in out:
+                out.append(option)
+        if len(out) >= limit:
+            break
+    return out[:limit]
+
+
+def compositional_english(terms: set[str]) -> dict[str, list[str]]:
+    """English for the report's named terms that no dictionary has as a whole, composed from the
+    glosses of their parts: 胡子工程 -> 'beard project', 零基预算 -> 'zero base budget', 双减 ->
+    'double reduce'. {English phrase: [terms]}; a question's phrase matches its stemmed words."""
+    path = _cedict_file()
+    if path is None or not terms:
+        return {}
+    parts_needed = {t[i:j] for t in terms for i in range(len(t)) for j in range(i + 1, min(len(t), i + 4) + 1)}
+    glosses: dict[str, list[list[str]]] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split(" ", 2)
+            if len(parts) < 3 or parts[1] not in parts_needed or parts[1] in glosses:
+                continue
+            m = _LINE.match(line.rstrip("\n"))
+            if m:
+                found = _short_glosses(m.group(3))
+                if found:
+                    glosses[m.group(2)] = found
+    out: dict[str, set[str]] = {}
+    for term in sorted(terms):
+        pieces, i = [], 0
+        while i < len(term):
+            for j in range(min(len(term), i + 4), i, -1):
+                if term[i:j] in glosses:
+                    pieces.append(glosses[term[i:j]][:4])
+                    i = j
+                    break
+            else:
+                pieces = []
+                break
+        if len(pieces) < 2 or len(pieces) > 4:
+            continue
+        phrases = [[]]
+        for options in pieces:
+            phrases = [p + o for p in phrases for o in options][:24]
+        for phrase in phrases:
+            if 2 <= len(phrase) <= 5:
+                out.setdefault(" ".join(phrase), set()).add(term)
+    return {k: sorted(v, key=lambda w: (-len(w), w)) for k, v in out.items()}

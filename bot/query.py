@@ -11,7 +11,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from bot.knowledge_base import KnowledgeBase, ReportInfo, match_form
-from bot.english import english_tokens
+from bot.english import english_tokens, stem
 from bot.normalize import is_traditional, normalize
 from bot.tokenizer import STOPWORDS
 
@@ -45,7 +45,7 @@ _UNIT_QUESTIONS = [
 ]
 _PERSON_FACTS = re.compile(r"哪里人|哪儿人|籍贯|老家|年龄|几岁|多大年纪|多少岁|出生|生日|学历|毕业于|简历|家人|工资多少|电话|手机号")
 _ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?!乎)|百分之几|多大|多高|多长|多远|多快|how many|how much|哪天|哪一天|什么时候|何时|几号|哪年")
-_MEASURE_QUESTION = re.compile(r"(?:几|多少)(家|处|条|场|所|栋|台|部|辆|件|项|次|户|座|亩|株|盏|套|宗|批|剂次|起|万?株|个)")
+_MEASURE_QUESTION = re.compile(r"(?:几|多少)(家|处|条|场|所|栋|台|部|辆|件|项|次|户|座|亩|株|棵|盏|套|宗|批|剂次|起|万?株|个)")
 
 
 _TARGET = re.compile(r"目标|预期|计划|打算|力争|target|goal")
@@ -67,7 +67,7 @@ def expected_units(text: str) -> tuple[str, ...]:
 
 
 _MEASURE_GROUPS = [set("家所座处栋间"), set("人名"), {"人次"}, set("条"), set("户套"), set("台辆盏部"), set("件起项次宗批"),
-                   set("场"), {"株", "万株"}, {"亩"}]
+                   set("场"), {"株", "万株", "棵"}, {"亩"}]
 
 
 def units_fit(kinds: tuple[str, ...] | str, units: frozenset) -> bool:
@@ -107,6 +107,9 @@ class TermGroup:
     alternatives: list[str]
     related: list[str] = field(default_factory=list)
     frame: bool = False  # a word that frames the question ('方式', '情况') more than it names a topic
+    # Less than 1 for a word the reports never use (an everyday word that often paraphrases what
+    # the report names otherwise: '旧楼' for 既有住宅): it must not outweigh the words that match.
+    weight: float = 1.0
 
 
 @dataclass
@@ -318,7 +321,7 @@ def _define_term(text: str) -> str | None:
             term = m.group("t").strip(" “”\"'「」『』《》?？,，")
             term = re.sub(r"^(请问|请|你好|那个|这个|所谓的?|报告里的?|报告中的?|文中的?)", "", term)
             term = re.sub(r"(到底|究竟|具体|又|都)$", "", term)
-            if 1 <= len(term) <= 20:
+            if 1 <= len(term) <= (60 if term.isascii() else 20):
                 return term
     return None
 
@@ -420,6 +423,14 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
         elif re.search(r"今年|本年|this year", text):
             q.year = report.plan_year
     q.define_term = _define_term(text)
+    if q.define_term and q.define_term.isascii():
+        # 'what does beard project mean': the English of a report term (bot.english) names it.
+        tokens = [t for t in english_tokens(q.define_term) if t not in ENGLISH_STOPWORDS]
+        windows = [" ".join(tokens[i:i + n]) for n in range(min(len(tokens), 5), 0, -1) for i in range(len(tokens) - n + 1)]
+        translated = next((kb.english[w] for w in windows if w in kb.english and (" " in w or len(tokens) == 1)), None)
+        if translated:
+            q.define_term = translated[0]
+            q.text = f"{q.text} {translated[0]}"
     q.wants_number = bool(_QUANTITY.search(text))
     q.units = expected_units(text)
     q.asks_quantity = bool(_ASKS_QUANTITY.search(text))
@@ -443,7 +454,13 @@ ENGLISH_STOPWORDS = frozenset(
     "a an the of is are was were be been what which who whom whose does do did mean means meaning how many much "
     "in on at for to and or by with from about this that it its 's please tell me xihu district nanchang "
     "will would can could should has have had there their they we our you your did get got number amount "
-    "year last this next 2021 2022 per".split())
+    "year last this next 2021 2022 per plan planned planning target goal aim expect expected create created build "
+    "built add added give given install installed achieve achieved reach reached set complete completed finish "
+    "finished total overall policy project projects report".split())
+ENGLISH_STOPWORDS = ENGLISH_STOPWORDS | {stem(w) for w in ENGLISH_STOPWORDS}
+# Words that ask for a kind of number ('多长', a measure word left alone by the cut): read into
+# the units asked, not topics of their own.
+_UNIT_WORDS = re.compile(r"^(?:多长|多宽|多大|多高|多远|多深|多重|多久|多快|多少钱|几块钱|[个家所座条项人次件台辆栋户亩株棵盏套位名批处场间米])$")
 # Words that say when or how much is asked, already read into year / wants_plan / wants_number.
 _TIME_WORDS = re.compile(r"^(去年|今年|明年|前年|上年|本年|全年|年内|过去一年|一年|当年|目前|现在|已经|已|共|总共|一共|全|同比|为|了|要|会|"
                          r"计划|目标|力争|打算|预期|预计|将|将要|准备|争取|"
@@ -502,10 +519,10 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]]) -> list
                 related.insert(0, alias)
             groups.append(TermGroup(alias, own, related))
     groups += _english_groups(kb, rest)
-    for word in _recut(kb, [w for w in kb.tokenizer.words(rest) if w not in STOPWORDS and not w.isascii()]):
+    for word in _recut(kb, _whole_unknown_runs(kb, rest, groups)):
         word = word.strip()
         if (not word or word in STOPWORDS or _TIME_WORDS.match(word) or re.fullmatch(r"[\W_]+", word)
-                or _is_foreign_place(kb, word)):
+                or _UNIT_WORDS.match(word) or _is_foreign_place(kb, word)):
             continue
         if word in ENGLISH_STOPWORDS:
             continue
@@ -516,6 +533,77 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]]) -> list
     return groups
 
 
+_SUFFIXES = "子儿头"
+UNKNOWN_WEIGHT = 0.6
+
+
+def _whole_unknown_runs(kb: KnowledgeBase, text: str, groups: list[TermGroup]) -> list[str]:
+    """The question's words, except that a word the reports never use falls apart into single
+    characters in the report's own vocabulary ('黑车' -> 黑/车): matching those characters alone
+    would find '扫黑'. Such a run of adjacent characters stays one word, of less weight; when the
+    question's other words and the run's stem make a report word ('充电' + '棚子' -> 充电棚),
+    that word is its alternative. Runs become groups here; the other words are returned."""
+    corpus = kb.corpus
+    tokens = kb.tokenizer.words(text)
+    out: list[str] = []
+    run: list[str] = []
+    at, run_end = 0, -1
+
+    def flush() -> None:
+        # Everyday words are mostly two characters: a longer run is read two by two ('旧楼装' ->
+        # 旧楼 / 装), a pair the reports use kept as their words ('乱占道' -> 乱 / 占道).
+        i = 0
+        while i < len(run):
+            pair = "".join(run[i:i + 2])
+            if len(pair) < 2 or pair in corpus or "".join(run[i + 1:i + 3]) in corpus and len(run) > i + 2:
+                taken = 2 if pair in corpus else 1
+                out.extend(run[i:i + taken])
+                i += taken
+                continue
+            i += 2
+            others = [w for w in tokens if len(w) >= 2 and w in corpus]
+            compound = _compound_of_parts(kb, pair, others)
+            if compound:
+                groups.append(TermGroup(pair, [compound], related=[pair]))
+            else:
+                groups.append(TermGroup(pair, [pair], related=kb.synonyms.get(pair, [])[:8], weight=UNKNOWN_WEIGHT))
+        run.clear()
+
+    for token in tokens:
+        start = text.find(token, at)
+        at = start + len(token) if start >= 0 else at
+        single = (len(token) == 1 and "\u4e00" <= token <= "\u9fff" and token not in _NOT_IN_RUNS
+                  and token not in STOPWORDS and not _UNIT_WORDS.match(token))
+        if single and (not run or start == run_end):
+            run.append(token)
+            run_end = at
+            continue
+        flush()
+        if single:
+            run.append(token)
+            run_end = at
+        elif token not in STOPWORDS and not token.isascii():
+            out.append(token)
+    flush()
+    return out
+
+
+# Characters that join words rather than belong to them: a run of unknown characters stops there.
+_NOT_IN_RUNS = set("了几的是在有和与及或就也都还要会将把被给对从向到个家位名多少吗呢不没很太更最能可该让使")
+
+
+def _compound_of_parts(kb: KnowledgeBase, word: str, others: list[str]) -> str | None:
+    """'棚子' beside '充电' -> '充电棚': the report's compound of another question word and this
+    word's stem."""
+    stem = word.rstrip(_SUFFIXES) or word
+    corpus = kb.corpus
+    for other in others:
+        for candidate in (other + stem, stem + other):
+            if candidate != other and candidate in corpus:
+                return candidate
+    return None
+
+
 def _english_groups(kb: KnowledgeBase, text: str) -> list[TermGroup]:
     """English words, translated into the report's words through CC-CEDICT (bot.english); a
     two-word phrase ('street light') is tried before its words. An English word with no
@@ -523,14 +611,22 @@ def _english_groups(kb: KnowledgeBase, text: str) -> list[TermGroup]:
     tokens = [t for t in english_tokens(text) if len(t) >= 2 and t not in ENGLISH_STOPWORDS]
     groups, i = [], 0
     while i < len(tokens):
-        pair = " ".join(tokens[i:i + 2])
-        if i + 1 < len(tokens) and pair in kb.english:
-            groups.append(TermGroup(pair, kb.english[pair][:6]))
-            i += 2
+        # The longest phrase first: 'zero bas budget' (零基预算) before 'budget' (预算).
+        for n in (4, 3, 2):
+            phrase = " ".join(tokens[i:i + n])
+            if i + n <= len(tokens) and phrase in kb.english:
+                groups.append(TermGroup(phrase, kb.english[phrase][:6]))
+                i += n
+                break
+        else:
+            n = 0
+        if n:
             continue
         word = tokens[i]
         if word in kb.english:
-            groups.append(TermGroup(word, kb.english[word][:6]))
+            # One English word translates loosely ('renovate' -> 修复, 更新, 装修): it counts for
+            # less than a phrase ('old neighborhoods') or a report word.
+            groups.append(TermGroup(word, kb.english[word][:6], weight=0.6))
         elif word not in ENGLISH_STOPWORDS and not word.isdigit():
             groups.append(TermGroup(word, [word], frame=True))
         i += 1

@@ -136,7 +136,7 @@ def _weight(kb: KnowledgeBase, report_id: str, g: TermGroup) -> float:
         w *= 0.4  # one character says little: '树', '钱'
     if g.frame:
         w *= 0.3
-    return w
+    return w * g.weight
 
 
 def _fit(query: Query, p: Passage) -> float:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from bot.english import english_words_for
+from bot.english import compositional_english, english_words_for
 from bot.figures import extract_figures
 from bot.normalize import normalize
 from bot.report import Report
@@ -30,7 +30,7 @@ from bot.tokenizer import Tokenizer, prefix_dictionary, select_vocabulary, subst
 
 PATH_SEP = " › "
 # Bump when parsing or shard building changes what a shard holds: every shard is rebuilt.
-PARSER_VERSION = "8.1"
+PARSER_VERSION = "8.2"
 
 
 def shard_key(report_sha256: str, userdict_sha256: str, overrides: dict | None) -> str:
@@ -147,6 +147,11 @@ def build_shard(report: Report, encoding: str, userdict: list[tuple[str, int, st
     # are never looked up.
     synonyms = synonyms_for({w for w in vocab if len(w) >= 2} & substrings)
     english = english_words_for(substrings)
+    # The report's named terms ('胡子工程', quoted or noted) in English composed from their parts.
+    named = {f for note in report.notes for f in note.forms} | {w for w, _f, _t in userdict if w in substrings}
+    named |= {q for p in report.paragraphs for q in re.findall(r"“([^”]{2,8})”", p.text)}
+    for phrase, words in compositional_english(named).items():
+        english[phrase] = sorted(set(english.get(phrase, [])) | set(words), key=lambda w: (-len(w), w))[:8]
     for word in sorted(synonyms):
         vocab.setdefault(word, (1000, ""))
     prefixes = prefix_dictionary(vocab)
