@@ -589,7 +589,7 @@ def _whole_unknown_runs(kb: KnowledgeBase, text: str, groups: list[TermGroup]) -
 
 
 # Characters that join words rather than belong to them: a run of unknown characters stops there.
-_NOT_IN_RUNS = set("了几的是在有和与及或就也都还要会将把被给对从向到个家位名多少吗呢不没很太更最能可该让使")
+_NOT_IN_RUNS = set("了几的是在有和与及或就也都还要会将把被给对从向到个家位名多少吗呢不没很太更最能可该让使第排")
 
 
 def _compound_of_parts(kb: KnowledgeBase, word: str, others: list[str]) -> str | None:
