@@ -23,6 +23,9 @@ MIN_COVERAGE = 0.57
 # it matched may cover less of the question: the number is evidence the words alone are not.
 MIN_COVERAGE_WITH_NUMBER = 0.40
 MAX_UNKNOWN_SHARE = 0.25
+# Below the answer threshold but this close, the best passage is shown as 'the closest' (grey
+# zone), still as no answer.
+GREY_COVERAGE = 0.45
 MIN_GLOSSARY_SCORE = 0.8
 MAX_QUESTION_CHARS = 200
 ANSWER_CACHE_SIZE = 2048
@@ -34,6 +37,19 @@ _EACH = re.compile(r"各[是为自]?|分别|[和与及、].{1,24}(?:多少|几)"
 _PARTS = re.compile(r"几类|几种|几个方面|几项|几部分|哪几|包括|包含|分为")  # '四上企业包括几类': the note answers
 _RANK_PHRASE = re.compile(r"第[一二三四五六七八九十\d]+|首位|前列|领先|领跑")
 _ATTACHED = re.compile(r"^(同比|比上年|增幅|增速|总量|位居|位列|居|列|排名|占|达到|其中|分别|涉及|均|整改|实现)")
+
+
+# A question about a total ('一共有多少', '现有') with no verb of change in it, and numbers that
+# each count what was added or done in the year.
+_STOCK = re.compile(r"一共有|总共有|共有|现有|目前有|全区有|全市有|全县有|有多少|总数|总量是")
+_FLOW_ASKED = re.compile(r"新增|新建|新开|建|盖|搭|修|装|种|办|招|引进|增加|多出|多了|完成|改造|换|接|剪|理|抓|破|发|投|开了|开业|搞")
+_FLOW_BEFORE = re.compile(r"(?:新增|新建|建成|完成|增加|改造|新开|开工|引进|举办|招募|发放|接种|培训|种植|修剪|维修|更换|打造|设立|"
+                          r"认领|整治|查处|新设|新批|开通|上线|实施|启动)[^,;。\d]{0,8}$")
+
+
+def _only_increases(near: str) -> bool:
+    numbers = list(FIGURE.finditer(near))
+    return bool(numbers) and all(_FLOW_BEFORE.search(near[max(0, m.start() - 12):m.start()]) for m in numbers)
 
 
 @dataclass
@@ -98,8 +114,9 @@ def _pieces_about(text: str, query: Query) -> list[str]:
     """The comma-pieces of a clause that name something the question asks about, with the
     pieces that belong to them ('同比增长10%')."""
     pieces = [p for p in re.split(r"(?<=[,;。])", text) if p]
-    keep = [any(alt in match_form(piece) for g in query.groups if not g.frame for alt in g.alternatives + g.related)
-            for piece in pieces]
+    # A single character ('新' of 新开) names nothing: the pieces are those of the question's words.
+    named = [g for g in query.groups if not g.frame and len(g.word) >= 2] or [g for g in query.groups if not g.frame]
+    keep = [any(alt in match_form(piece) for g in named for alt in g.alternatives + g.related) for piece in pieces]
     for i in range(1, len(pieces)):
         if keep[i - 1] and not keep[i] and _ATTACHED.match(pieces[i]):
             keep[i] = True
@@ -190,23 +207,40 @@ class Answerer:
                 query.define_term or not query.wants_number or (note_score >= 0.95 and _PARTS.search(query.text))):
             return self._glossary_answer(note, hits, base)
         if not hits or hits[0].coverage < self._coverage_needed(query, hits[0]):
-            return Answer(answered=False, kind="none", answer=not_found_text(query.report), **base,
-                          sources=self._sources(hits[:3]))
+            return self._not_found(query, base, hits)
         best = hits[0]
-        if best.passage.role == "meta" and query.asks_person:
-            return Answer(answered=False, kind="none", answer=not_found_text(query.report, "报告没有个人情况"), **base)
+        if query.asks_person:
+            return Answer(answered=False, kind="none", answer=not_found_text(query.report, "报告没有个人情况或办公信息"), **base)
+        if best.passage.role == "meta" and query.asks_quantity and not query.units:
+            return self._not_found(query, base, hits, "报告没有这个数字")
         if best.passage.role == "note":
+            if (query.asks_quantity and not re.search(r"\d", best.passage.text)
+                    and not _CHINESE_COUNT.search(best.passage.text) and not _PARTS.search(query.text)):
+                # '今年要抓多少个电诈嫌疑人': a note that names the thing gives no number of it.
+                return self._not_found(query, base, hits, "报告提到了这件事,但没有给出这个数字")
             note = next(n for n in self.kb.glossary if n.report_id == best.passage.report_id and n.number == best.passage.note)
             return self._glossary_answer(note, hits[1:], base)
         mismatch = self._year_mismatch(query, best) or self._no_such_number(query, best.passage)
         if mismatch:
-            return Answer(answered=False, kind="none", answer=not_found_text(query.report, mismatch), **base,
-                          sources=self._sources(hits[:3]))
+            return self._not_found(query, base, hits, mismatch)
         if query.foreign_places and not any(place in best.passage.norm for place in query.foreign_places):
             # '杭州市西湖区GDP': the report names that place but gives no such figure for it.
             return Answer(answered=False, kind="none", answer=not_found_text(query.report, f"报告没有{query.foreign_places[0]}的这项内容"), **base,
                           reason="place")
         return self._passage_answer(query, best, hits[1:], base)
+
+    def _not_found(self, query: Query, base: dict, hits: list[Hit], reason: str = "") -> Answer:
+        """No sure answer. When a passage comes close (the grey zone), say so and show it with
+        where it is, so the reader sees where to look; it is still not an answer."""
+        best = hits[0] if hits else None
+        if best is not None and best.coverage >= GREY_COVERAGE and best.passage.role in ("review", "plan", "note"):
+            p = best.passage
+            label = p.span or (f"{p.year}年" if p.role == "review" else f"{p.year}年计划" if p.role == "plan" else "")
+            text = f"没有找到确切的答案;最相关的是:{label + ':' if label else ''}{p.sentence_text}"
+            return Answer(answered=False, kind="none", answer=text, citation=f"摘自:{p.section}", **base,
+                          sources=self._sources(hits[:3]), passage_id=p.id, reason="grey")
+        return Answer(answered=False, kind="none", answer=not_found_text(query.report, reason), **base,
+                      sources=self._sources(hits[:3]))
 
     def _coverage_needed(self, query: Query, best: Hit) -> float:
         """MIN_COVERAGE, or less for a 多少/几 question whose passage has a number of the kind
@@ -254,6 +288,9 @@ class Answerer:
         units |= {u for u, pattern in (("月", r"\d+月"), ("日", r"\d+日")) if re.search(pattern, near)}
         if not units:
             return "报告提到了这件事,但没有给出这个数字"
+        if _STOCK.search(query.raw_text) and not _FLOW_ASKED.search(query.raw_text) and _only_increases(near):
+            # '区里一共有多少个停车位': the report gives what was added (新增泊位2738个), not the total.
+            return "报告只给出了新增的数字,没有总数"
         if query.units and not units_fit(query.units, frozenset(u for u in units if u)):
             return "报告提到了这件事,但没有给出这样的数字"
         return None

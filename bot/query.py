@@ -39,12 +39,16 @@ _UNIT_QUESTIONS = [
     ("money", re.compile(r"多少钱|几块钱|钱|金额|资金|多少元|几元|多少万元|多少亿|工资|补贴|贷款|授信|费用|经费|花了|花费|税收|营业额|交易额|销售额|总投资|投资额|总值|总额|收入|损失")),
     ("length", re.compile(r"多长|多远|多高|几米|多少米|几公里|多少公里|长度|高度")),
     ("area", re.compile(r"多大面积|面积|多少平方|几平方|多少亩|几亩")),
-    ("people", re.compile(r"多少万?人|几万?人|几个人|人数|多少名|多少人次|几名|人口[^率]{0,4}(?:多少|几)")),
+    ("people", re.compile(r"多少万?人|几万?人|几个人|人数|多少名|多少人次|几名|人口[^率]{0,4}(?:多少|几)|population")),
     ("rank", re.compile(r"第几|排名|排第|名次|排在|排多少|位次|排几")),
     ("date", re.compile(r"哪天|哪一天|什么时候|何时|几月几[日号]|几号|哪年|哪一年|什么时间|when")),
 ]
-_PERSON_FACTS = re.compile(r"哪里人|哪儿人|籍贯|老家|年龄|几岁|多大年纪|多少岁|出生|生日|学历|毕业于|简历|家人|工资多少|电话|手机号")
-_ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?!乎)|百分之几|多大|多高|多长|多远|多快|how many|how much|哪天|哪一天|什么时候|何时|几号|哪年")
+# Facts about a person or an office that no work report gives: where someone is from, an
+# address, a phone number, opening hours.
+_PERSON_FACTS = re.compile(r"哪里人|哪儿人|籍贯|老家|年龄|几岁|多大年纪|多少岁|出生|生日|学历|毕业于|简历|家人|工资多少|电话|手机号|"
+                           r"地址|在哪里?办公|办公地点|在哪儿|怎么走|邮编|网址|官网|上班时间|几点上班|几点下班")
+_ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?!乎)|百分之几|多大|多高|多长|多远|多快|how many|how much|哪天|哪一天|什么时候|何时|几号|哪年|"
+                            r"population|how large|how big|how long")
 _MEASURE_QUESTION = re.compile(r"(?:几|多少)(家|处|条|场|所|栋|台|部|辆|件|项|次|户|座|亩|株|棵|盏|套|宗|批|剂次|起|万?株|个)")
 
 
@@ -130,6 +134,7 @@ class Query:
     asks_person: bool = False  # 哪里人, 年龄: facts about a person no work report gives
     units: tuple[str, ...] = ()  # the kinds of number asked for: money, percent, length, area, people, rank, date, or measure words
     greeting: bool = False
+    raw_text: str = ""  # the normalised text before typo correction
     groups: list[TermGroup] = field(default_factory=list)
     foreign_places: list[str] = field(default_factory=list)
     corrections: list[tuple[str, str]] = field(default_factory=list)
@@ -407,6 +412,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     text = match_form(normalize(raw))
     report = pick_report(kb, text)
     q = Query(raw=raw, text=text, traditional=is_traditional(raw), report=report)
+    q.raw_text = text  # before typo correction: '地址' must not become a report word first
     if not text or GREETING.match(text):
         q.greeting = True
         return q
@@ -434,7 +440,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     q.wants_number = bool(_QUANTITY.search(text))
     q.units = expected_units(text)
     q.asks_quantity = bool(_ASKS_QUANTITY.search(text))
-    q.asks_person = bool(_PERSON_FACTS.search(text))
+    q.asks_person = bool(_PERSON_FACTS.search(q.raw_text))
     q.wants_list = bool(_LIST.search(text))
     q.wants_span = bool(_SPAN.search(text))
 
@@ -466,7 +472,7 @@ _TIME_WORDS = re.compile(r"^(去年|今年|明年|前年|上年|本年|全年|�
                          r"计划|目标|力争|打算|预期|预计|将|将要|准备|争取|"
                          r"(几|多少|多)[个家处人件场次条辆台部所栋户亩元项座名起批种盏套株位]?|百分之几|第几)$")
 # Words jieba tags as places that name no particular place.
-_GENERIC_PLACES = frozenset("城市 全国 全省 全市 地方 国家 中国 社区 街道 中心 城区 省内 市内 区域 区内 本地 当地 农村 乡镇 城乡 省市 市区 县区 "
+_GENERIC_PLACES = frozenset("东西 南北 城市 全国 全省 全市 地方 国家 中国 社区 街道 中心 城区 省内 市内 区域 区内 本地 当地 农村 乡镇 城乡 省市 市区 县区 "
                             "各地 沿江 周边 内地 海外 国外 国内 大街 街上 街头 马路 路边 路口 附近 市中心 城里 乡下 郊区 小区 景区 公园".split())
 
 
@@ -528,8 +534,12 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]]) -> list
             continue
         # An English word the aliases do not translate weighs little: English questions are
         # matched through the words the aliases do translate.
+        # A word the reports never say, known only through the thesaurus, weighs less (Cilin's
+        # groups are loose: 电动 sits with 活动); one the thesaurus does not know either keeps its
+        # full weight: it is what the question is about ('下辖', '朝代').
+        weight = UNKNOWN_WEIGHT if len(word) >= 2 and word not in kb.corpus and kb.synonyms.get(word) else 1.0
         groups.append(TermGroup(word, [word], related=kb.synonyms.get(word, [])[:8],
-                                frame=word in FRAME_WORDS or word.isascii() and word.isalpha()))
+                                frame=word in FRAME_WORDS or word.isascii() and word.isalpha(), weight=weight))
     return groups
 
 
