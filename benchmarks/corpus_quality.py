@@ -69,7 +69,7 @@ def main() -> None:
         if args.only and report.stem != args.only:
             continue
         bot = answerer_for(report, workdir)
-        baseline = BM25Baseline(bot.answerer(bot.home_report.id).kb)
+        baseline = BM25Baseline(bot)
         for label, ask in (("bot", lambda q: bot.ask(q).to_json()), ("bm25", baseline.ask)):
             replies = [ask(q["q"]) for q in questions]
             result = score(questions, replies)

@@ -1,16 +1,22 @@
 """Answer quality and in-process speed on question sets, beside a plain BM25 baseline.
 
-    .venv/bin/python benchmarks/quality.py [QUESTIONS.jsonl ...] [--show-misses]
+    .venv/bin/python benchmarks/quality.py [QUESTIONS.jsonl ...] [--show-misses] [--types]
 
 For each set: top1, recall@3, out-of-scope abstention, answers over 300 characters, p50/p95
-answer time, for the bot and for BM25 over jieba tokens of the report's sentences
-(rank-bm25, answering with the best sentence when it scores above zero) — the baseline the
-issue names. Scored as ../shared/eval/score.py scores (bot.scoring).
+answer time, and what became of the questions (right / wrong / not found / grey zone: the
+closest passage shown, still as no answer) — for the bot and for BM25 over jieba tokens of the
+reports' sentences (rank-bm25, answering with the best sentence when it scores above zero), in
+the same run. --types prints the same outcomes for each question type.
+
+A set whose questions name fixture reports (a "report" field, files of tests/fixtures/corpus) is
+asked of an index holding the shipped report and those reports.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import shutil
 import statistics
 import sys
 import tempfile
@@ -25,22 +31,25 @@ from rank_bm25 import BM25Okapi  # noqa: E402
 
 from bot.indexer import build_index  # noqa: E402
 from bot.library import open_library  # noqa: E402
-from bot.scoring import score  # noqa: E402
-from tests.conftest import load_questions  # noqa: E402
+from bot.scoring import outcomes, score  # noqa: E402
 
-DEFAULT_SETS = ["questions-dev.jsonl", "questions-extra.jsonl", "questions-holdout.jsonl", "questions-fresh.jsonl"]
+DATA = ROOT / "tests" / "data"
+CORPUS = ROOT / "tests" / "fixtures" / "corpus"
+DEFAULT_SETS = ["questions-dev.jsonl", "questions-extra.jsonl", "questions-holdout.jsonl", "questions-fresh.jsonl",
+                "questions-everyday.jsonl", "holdout/questions-words.jsonl"]
 
 
 class BM25Baseline:
-    """BM25 over jieba tokens of the report's sentences; answers with the top sentence."""
+    """BM25 over jieba tokens of the reports' sentences; answers with the top sentence."""
 
-    def __init__(self, kb):
+    def __init__(self, library):
         jieba.setLogLevel(60)
         seen, self.sentences = set(), []
-        for p in kb.passages.values():
-            if p.sentence_text not in seen:
-                seen.add(p.sentence_text)
-                self.sentences.append(p.sentence_text)
+        for report in sorted(library.reports):
+            for p in library.answerer(report).kb.passages.values():
+                if p.sentence_text not in seen:
+                    seen.add(p.sentence_text)
+                    self.sentences.append(p.sentence_text)
         self.bm25 = BM25Okapi([list(jieba.cut_for_search(s)) for s in self.sentences])
 
     def ask(self, question: str) -> dict:
@@ -66,35 +75,63 @@ def p95(values):
     return ordered[max(int(len(ordered) * 0.95) - 1, 0)]
 
 
+def load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def library_for(questions: list[dict], workdir: Path, cache: dict):
+    """The shipped knowledge, plus the fixture reports the questions name."""
+    extra = sorted({q["report"] for q in questions if isinstance(q.get("report"), str) and (CORPUS / q["report"]).exists()})
+    key = tuple(extra)
+    if key not in cache:
+        knowledge = workdir / f"k{len(cache)}"
+        shutil.copytree(ROOT / "knowledge", knowledge)
+        for name in extra:
+            shutil.copy(CORPUS / name, knowledge)
+        build_index(knowledge, knowledge / "index.db")
+        library = open_library(knowledge / "index.db", cache_size=0)  # every question timed as asked the first time
+        cache[key] = (library, BM25Baseline(library))
+    return cache[key]
+
+
+def outcome_line(table: dict) -> str:
+    t = table["all"]
+    return f"right {t['right']:>3} wrong {t['wrong']:>3} not found {t['not found']:>3} grey {t['grey']:>3}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("sets", nargs="*", default=DEFAULT_SETS)
     ap.add_argument("--show-misses", action="store_true")
+    ap.add_argument("--types", action="store_true", help="outcomes for each question type")
     args = ap.parse_args()
-
-    db = Path(tempfile.mkdtemp()) / "index.db"
-    build_index(ROOT / "knowledge", db)
-    bot = open_library(db, cache_size=0)  # every question timed as asked the first time
-    baseline = BM25Baseline(bot.answerer(bot.home_report.id).kb)
-    print(f"{'set':28} {'system':6} {'n':>4} {'top1':>7} {'recall@3':>9} {'oos-abst':>9} {'>300':>5} {'p50 ms':>7} {'p95 ms':>7}")
+    workdir = Path(tempfile.mkdtemp())
+    cache: dict = {}
+    print(f"{'set':30} {'system':6} {'n':>4} {'top1':>7} {'recall@3':>9} {'oos-abst':>9} {'>300':>5} {'p50 ms':>7} {'p95 ms':>7}  outcomes")
     for name in args.sets:
-        path = Path(name) if Path(name).exists() else ROOT / "tests" / "data" / name
+        path = Path(name) if Path(name).exists() else DATA / name
         if not path.exists():
             print(f"{name}: not found, skipped")
             continue
-        questions = load_questions(path.name) if path.parent == ROOT / "tests" / "data" else [
-            __import__("json").loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        questions = load(path)
+        bot, baseline = library_for(questions, workdir, cache)
         for label, ask in (("bot", lambda q: bot.ask(q).to_json()), ("bm25", baseline.ask)):
             replies, times = timed(ask, questions)
             result = score(questions, replies)
-            print(f"{path.name:28} {label:6} {len(questions):>4} {result['top1']:>7.1%} {result['recall3']:>9.1%} "
-                  f"{result['oos_abstain']:>9.1%} {result['too_long']:>5} {statistics.median(times):>7.2f} {p95(times):>7.2f}")
+            table = outcomes(questions, replies)
+            print(f"{path.name:30} {label:6} {len(questions):>4} {result['top1']:>7.1%} {result['recall3']:>9.1%} "
+                  f"{result['oos_abstain']:>9.1%} {result['too_long']:>5} {statistics.median(times):>7.2f} {p95(times):>7.2f}  "
+                  f"{outcome_line(table)}")
+            if args.types:
+                for kind, t in sorted(table.items()):
+                    if kind != "all":
+                        print(f"{'':30} {'':6} {t['n']:>4}   {kind:14} right {t['right']:>3} wrong {t['wrong']:>3} "
+                              f"not found {t['not found']:>3} grey {t['grey']:>3}")
             if args.show_misses and label == "bot":
                 for q, r in result["misses"]:
                     print(f"   MISS {q['id']} [{q['type']}] {q['q']} expect={q['expect']}\n"
                           f"        answered={r['answered']} {r['answer'][:150]!r}")
-        print(f"{'':28} by type (bot): {result and ''}", end="")
-        print(score(questions, timed(lambda q: bot.ask(q).to_json(), questions)[0])["by_type"])
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -43,13 +43,15 @@ _ATTACHED = re.compile(r"^(同比|比上年|增幅|增速|总量|位居|位列|�
 # each count what was added or done in the year.
 _STOCK = re.compile(r"一共有|总共有|共有|现有|目前有|全区有|全市有|全县有|有多少|总数|总量是")
 _FLOW_ASKED = re.compile(r"新增|新建|新开|建|盖|搭|修|装|种|办|招|引进|增加|多出|多了|完成|改造|换|接|剪|理|抓|破|发|投|开了|开业|搞")
-_FLOW_BEFORE = re.compile(r"(?:新增|新建|建成|完成|增加|改造|新开|开工|引进|举办|招募|发放|接种|培训|种植|修剪|维修|更换|打造|设立|"
-                          r"认领|整治|查处|新设|新批|开通|上线|实施|启动)[^,;。\d]{0,8}$")
+_FLOW = re.compile(r"新增|新建|建成|完成|增加|改造|新开|开工|引进|举办|招募|发放|接种|培训|种植|修剪|维修|更换|打造|设立|"
+                   r"认领|整治|查处|新设|新批|开通|上线|实施|启动")
 
 
 def _only_increases(near: str) -> bool:
+    """Each number of the pieces is what was added or done: its clause (back to the last comma;
+    items joined by 、 share the verb) names a change before it."""
     numbers = list(FIGURE.finditer(near))
-    return bool(numbers) and all(_FLOW_BEFORE.search(near[max(0, m.start() - 12):m.start()]) for m in numbers)
+    return bool(numbers) and all(_FLOW.search(re.split(r"[,;。]", near[:m.start()])[-1]) for m in numbers)
 
 
 @dataclass

@@ -431,7 +431,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     q.define_term = _define_term(text)
     if q.define_term and q.define_term.isascii():
         # 'what does beard project mean': the English of a report term (bot.english) names it.
-        tokens = [t for t in english_tokens(q.define_term) if t not in ENGLISH_STOPWORDS]
+        tokens = english_tokens(q.define_term)
         windows = [" ".join(tokens[i:i + n]) for n in range(min(len(tokens), 5), 0, -1) for i in range(len(tokens) - n + 1)]
         translated = next((kb.english[w] for w in windows if w in kb.english and (" " in w or len(tokens) == 1)), None)
         if translated:
@@ -566,9 +566,12 @@ def _whole_unknown_runs(kb: KnowledgeBase, text: str, groups: list[TermGroup]) -
         while i < len(run):
             pair = "".join(run[i:i + 2])
             if len(pair) < 2 or pair in corpus or "".join(run[i + 1:i + 3]) in corpus and len(run) > i + 2:
-                taken = 2 if pair in corpus else 1
-                out.extend(run[i:i + taken])
-                i += taken
+                if len(pair) == 2 and pair in corpus:
+                    out.append(pair)  # the reports' own two characters ('旗长'): one word
+                    i += 2
+                else:
+                    out.append(run[i])
+                    i += 1
                 continue
             i += 2
             others = [w for w in tokens if len(w) >= 2 and w in corpus]

@@ -40,3 +40,28 @@ def score(questions: list[dict], replies: list[dict]) -> dict:
         "top1": top1 / max(n_ans, 1), "recall3": top3 / max(n_ans, 1), "oos_abstain": oos_ok / max(n_oos, 1),
         "too_long": too_long, "by_type": {t: f"{a}/{b}" for t, (a, b) in sorted(by_type.items())}, "misses": misses,
     }
+
+
+GREY_MARK = "没有找到确切的答案"
+
+
+def outcome(question: dict, reply: dict) -> str:
+    """'right', 'wrong', 'not found' or 'grey' (the closest passage shown, still no answer).
+    For a question the report does not answer, abstaining is right and answering is wrong."""
+    grey = not reply["answered"] and GREY_MARK in to_simplified(reply.get("answer") or "")
+    if not question["expect"]:
+        return "wrong" if reply["answered"] else ("grey" if grey else "right")
+    if reply["answered"]:
+        return "right" if contains_all(reply["answer"], question["expect"]) else "wrong"
+    return "grey" if grey else "not found"
+
+
+def outcomes(questions: list[dict], replies: list[dict]) -> dict[str, dict[str, int]]:
+    """{type: {right, wrong, not found, grey, n}} and the same over all questions under 'all'."""
+    table: dict[str, dict[str, int]] = defaultdict(lambda: {"right": 0, "wrong": 0, "not found": 0, "grey": 0, "n": 0})
+    for q, r in zip(questions, replies):
+        kind = outcome(q, r)
+        for key in (q["type"], "all"):
+            table[key][kind] += 1
+            table[key]["n"] += 1
+    return dict(table)

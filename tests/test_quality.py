@@ -15,6 +15,9 @@ FLOORS = {
     "questions-extra.jsonl": {"top1": 0.96, "recall3": 0.96, "oos_abstain": 0.93},
     "questions-holdout.jsonl": {"top1": 0.90, "recall3": 0.90, "oos_abstain": 0.93},
     "questions-fresh.jsonl": {"top1": 0.88, "recall3": 0.88, "oos_abstain": 0.88},
+    # Everyday verbs, measure words, English and questions sharing words with the report
+    # (first run 77.0% top1 / 82.0% abstention on the code before this set; reached 86.1% / 92.0%).
+    "questions-everyday.jsonl": {"top1": 0.84, "recall3": 0.84, "oos_abstain": 0.90},
 }
 
 
