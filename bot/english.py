@@ -9,6 +9,7 @@ table is built at index time for the words that occur in the reports, and stored
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 # Words that say how something is asked, not what about.
@@ -30,6 +31,16 @@ def _cedict_file() -> Path | None:
     return path if path.exists() else None
 
 
+@lru_cache(maxsize=1)
+def _cedict_lines() -> tuple[str, ...]:
+    """The dictionary's lines, read once per process (two tables are built from it)."""
+    path = _cedict_file()
+    if path is None:
+        return ()
+    with open(path, encoding="utf-8") as fh:
+        return tuple(line for line in fh if not line.startswith("#"))
+
+
 def english_tokens(text: str) -> list[str]:
     """Lower-case English words, plural, past and -ing forms reduced ('lights' -> 'light',
     'zero-based budgeting' -> zero bas budget)."""
@@ -49,29 +60,25 @@ def stem(word: str) -> str:
 
 def english_words_for(report_words: set[str]) -> dict[str, list[str]]:
     """{english word or two-word phrase: [report words it translates]}."""
-    path = _cedict_file()
-    if path is None:
-        return {}
     out: dict[str, set[str]] = {}
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split(" ", 2)
-            if len(parts) < 3 or parts[1] not in report_words:
-                continue  # most lines: decided without the regular expression
-            m = _LINE.match(line.rstrip("\n"))
-            if not m:
+    for line in _cedict_lines():
+        parts = line.split(" ", 2)
+        if len(parts) < 3 or parts[1] not in report_words:
+            continue  # most lines: decided without the regular expression
+        m = _LINE.match(line.rstrip("\n"))
+        if not m:
+            continue
+        word = m.group(2)
+        for gloss in m.group(3).split("/"):
+            gloss = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", gloss)
+            if gloss.startswith(("CL:", "variant of", "surname", "abbr.", "see ")):
                 continue
-            word = m.group(2)
-            for gloss in m.group(3).split("/"):
-                gloss = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", gloss)
-                if gloss.startswith(("CL:", "variant of", "surname", "abbr.", "see ")):
-                    continue
-                tokens = english_tokens(gloss)
-                if not tokens or len(tokens) > MAX_GLOSS_WORDS:
-                    continue
-                keys = set(tokens) | {" ".join(tokens[i:i + 2]) for i in range(len(tokens) - 1)}
-                for key in keys:
-                    out.setdefault(key, set()).add(word)
+            tokens = english_tokens(gloss)
+            if not tokens or len(tokens) > MAX_GLOSS_WORDS:
+                continue
+            keys = set(tokens) | {" ".join(tokens[i:i + 2]) for i in range(len(tokens) - 1)}
+            for key in keys:
+                out.setdefault(key, set()).add(word)
     # A word that translates into dozens of report words says nothing ('make', 'big').
     # Sorted on a stable key: the table must not depend on the order of a set (hash seeds differ per process).
     return {k: sorted(v, key=lambda w: (-len(w), w))[:8] for k, v in out.items() if len(v) <= 12}
@@ -98,21 +105,19 @@ def compositional_english(terms: set[str]) -> dict[str, list[str]]:
     """English for the report's named terms that no dictionary has as a whole, composed from the
     glosses of their parts: 胡子工程 -> 'beard project', 零基预算 -> 'zero base budget', 双减 ->
     'double reduce'. {English phrase: [terms]}; a question's phrase matches its stemmed words."""
-    path = _cedict_file()
-    if path is None or not terms:
+    if not terms:
         return {}
     parts_needed = {t[i:j] for t in terms for i in range(len(t)) for j in range(i + 1, min(len(t), i + 4) + 1)}
     glosses: dict[str, list[list[str]]] = {}
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split(" ", 2)
-            if len(parts) < 3 or parts[1] not in parts_needed or parts[1] in glosses:
-                continue
-            m = _LINE.match(line.rstrip("\n"))
-            if m:
-                found = _short_glosses(m.group(3))
-                if found:
-                    glosses[m.group(2)] = found
+    for line in _cedict_lines():
+        parts = line.split(" ", 2)
+        if len(parts) < 3 or parts[1] not in parts_needed or parts[1] in glosses:
+            continue
+        m = _LINE.match(line.rstrip("\n"))
+        if m:
+            found = _short_glosses(m.group(3))
+            if found:
+                glosses[m.group(2)] = found
     out: dict[str, set[str]] = {}
     for term in sorted(terms):
         pieces, i = [], 0
