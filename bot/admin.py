@@ -284,12 +284,7 @@ class Admin:
                 raise AdminError(f"已经有这条说法了:{canonical} = {alias}")
             stamp = time.strftime("%Y-%m-%d")
             new = text + ("" if not text or text.endswith("\n") else "\n") + f"{canonical} = {alias}  {CHAT_MARK} {stamp} {admin or ''}\n"
-            _write_atomically(path, new.encode("utf-8"))
-            try:
-                result = self._reindex()
-            except Exception:
-                _write_atomically(path, text.encode("utf-8"))
-                raise
+            result = self._rewrite_aliases(path, text, new)
             self.log(admin, "alias", f"{canonical} = {alias}")
             return result
 
@@ -307,14 +302,18 @@ class Admin:
                 kept.append(raw)
             if not removed:
                 raise AdminError(f"没有从聊天添加过这条说法:{canonical} = {alias}")
-            _write_atomically(path, "".join(kept).encode("utf-8"))
-            try:
-                result = self._reindex()
-            except Exception:
-                _write_atomically(path, text.encode("utf-8"))
-                raise
+            result = self._rewrite_aliases(path, text, "".join(kept))
             self.log(admin, "alias-remove", f"{canonical} = {alias}")
             return result
+
+    def _rewrite_aliases(self, path: Path, old: str, new: str):
+        """Write the aliases file and rebuild the catalog; on failure put the old file back."""
+        _write_atomically(path, new.encode("utf-8"))
+        try:
+            return self._reindex()
+        except Exception:
+            _write_atomically(path, old.encode("utf-8"))
+            raise
 
     def _occurs_in_a_report(self, term: str) -> bool:
         from bot.indexer import shard_folder
