@@ -1,5 +1,5 @@
 """Scoring answers on a question set the way ../shared/eval/score.py does, in-process, so the
-benchmark and the regression test judge exactly as the judges do."""
+benchmark and the regression test judge exactly as the shared scorer does."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@
  * Launcher for the `telegram-test-api` (4.2.1) Bot API emulator used by the end-to-end tests.
  *
  * The package has no working command-line start and gets several things wrong for
- * python-telegram-bot 22 (see /work/shared/docs/TELEGRAM-EMULATOR.md). Rather than forking it,
+ * python-telegram-bot 22 (see ../shared/docs/TELEGRAM-EMULATOR.md). Rather than forking it,
  * this launcher wraps the package's express app in an outer app whose routes run first:
  *
  *   outer app:  body parsers -> call log + fault injection -> bot-method overrides
