@@ -349,6 +349,22 @@ def _alias_words(kb: KnowledgeBase) -> set[str]:
     return words
 
 
+def _english_variants(alias: str) -> list[str]:
+    """'old communities' also as 'old community', 'charging shed' as 'charging sheds': an English
+    alias written in one number matches the other."""
+    if not alias.isascii() or not alias[-1:].isalpha():
+        return []
+    head, _, last = alias.rpartition(" ")
+    head = head + " " if head else ""
+    if last.endswith("ies") and len(last) > 4:
+        return [head + last[:-3] + "y"]
+    if last.endswith("s") and not last.endswith("ss") and len(last) > 3:
+        return [head + last[:-1]]
+    if last.endswith("y") and len(last) > 3 and last[-2] not in "aeiou":
+        return [head + last[:-1] + "ies"]
+    return [head + last + "s"]
+
+
 def _alias_table(kb: KnowledgeBase) -> list[tuple[str, list[str]]]:
     """(word, [canonical, ...]) for every alias and every canonical word itself, longest first:
     the report's own word wins, and an alias may stand for several report words (拆迁: 房屋征收, 征迁)."""
@@ -356,7 +372,9 @@ def _alias_table(kb: KnowledgeBase) -> list[tuple[str, list[str]]]:
     if table is None:
         by_word: dict[str, list[str]] = {}
         for alias, canonical in kb.aliases:
-            by_word.setdefault(alias, []).append(canonical)
+            for form in [alias] + _english_variants(alias):
+                if canonical not in by_word.setdefault(form, []):
+                    by_word[form].append(canonical)
         for _alias, canonical in kb.aliases:
             by_word.setdefault(canonical, [])
             if canonical not in by_word[canonical]:

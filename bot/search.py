@@ -131,7 +131,10 @@ def matches_rarest(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
 
 
 def _weight(kb: KnowledgeBase, report_id: str, g: TermGroup) -> float:
-    w = idf(kb, report_id, g.alternatives + g.related)
+    # The rarity of the report's own words for it; its other everyday forms only when the report
+    # uses none of them ('建了' found once must not make '盖了 -> 建成' a rare word).
+    own = [alt for alt in g.alternatives if kb.containing(report_id, alt)]
+    w = idf(kb, report_id, own or g.alternatives + g.related)
     if len(g.word) == 1:
         w *= 0.4  # one character says little: '树', '钱'
     if g.frame:
