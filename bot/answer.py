@@ -23,6 +23,8 @@ MIN_COVERAGE = 0.57
 # it matched may cover less of the question: the number is evidence the words alone are not.
 MIN_COVERAGE_WITH_NUMBER = 0.40
 MAX_UNKNOWN_SHARE = 0.25
+MAX_UNKNOWN_SHARE_CLEAR = 0.5
+CLEAR_MARGIN = 0.15
 # Below the answer threshold but this close, the best passage is shown as 'the closest' (grey
 # zone), still as no answer.
 GREY_COVERAGE = 0.45
@@ -208,7 +210,7 @@ class Answerer:
         if note and note_score >= MIN_GLOSSARY_SCORE and (
                 query.define_term or not query.wants_number or (note_score >= 0.95 and _PARTS.search(query.text))):
             return self._glossary_answer(note, hits, base)
-        if not hits or hits[0].coverage < self._coverage_needed(query, hits[0]):
+        if not hits or hits[0].coverage < self._coverage_needed(query, hits[0], hits[1] if len(hits) > 1 else None):
             return self._not_found(query, base, hits)
         best = hits[0]
         if query.asks_person:
@@ -244,15 +246,19 @@ class Answerer:
         return Answer(answered=False, kind="none", answer=not_found_text(query.report, reason), **base,
                       sources=self._sources(hits[:3]))
 
-    def _coverage_needed(self, query: Query, best: Hit) -> float:
+    def _coverage_needed(self, query: Query, best: Hit, second: Hit | None = None) -> float:
         """MIN_COVERAGE, or less for a 多少/几 question whose passage has a number of the kind
         asked beside its words, as long as what it misses are everyday words and not a
         name the report never uses ('进出口', '下辖'): those mean another question."""
         if (query.asks_quantity and query.units and best.passage.role in ("review", "plan")
                 and self._no_such_number(query, best.passage) is None
-                and unknown_share(self.kb, query, best.passage) <= MAX_UNKNOWN_SHARE
                 and matches_rarest(self.kb, query, best.passage)):
-            return MIN_COVERAGE_WITH_NUMBER
+            unknown = unknown_share(self.kb, query, best.passage)
+            # Everyday words the reports never use ('岸边', '城里') may stand around what they do
+            # name, when that passage stands clearly above the next.
+            clear = second is None or best.coverage >= second.coverage + CLEAR_MARGIN
+            if unknown <= MAX_UNKNOWN_SHARE or (clear and unknown <= MAX_UNKNOWN_SHARE_CLEAR):
+                return MIN_COVERAGE_WITH_NUMBER
         return MIN_COVERAGE
 
     @staticmethod

@@ -84,7 +84,7 @@ def english_words_for(report_words: set[str]) -> dict[str, list[str]]:
     return {k: sorted(v, key=lambda w: (-len(w), w))[:8] for k, v in out.items() if len(v) <= 12}
 
 
-def _short_glosses(entry_glosses: str, limit: int = 4) -> list[list[str]]:
+def _short_glosses(entry_glosses: str, limit: int = 5) -> list[list[str]]:
     """A word's short translations, and the head word of two-word ones ('engineering project'
     also gives 'project')."""
     out: list[list[str]] = []
@@ -124,7 +124,7 @@ def compositional_english(terms: set[str]) -> dict[str, list[str]]:
         while i < len(term):
             for j in range(min(len(term), i + 4), i, -1):
                 if term[i:j] in glosses:
-                    pieces.append(glosses[term[i:j]][:4])
+                    pieces.append(glosses[term[i:j]][:5])
                     i = j
                     break
             else:
@@ -134,7 +134,7 @@ def compositional_english(terms: set[str]) -> dict[str, list[str]]:
             continue
         phrases = [[]]
         for options in pieces:
-            phrases = [p + o for p in phrases for o in options][:24]
+            phrases = [p + o for p in phrases for o in options][:60]
         for phrase in phrases:
             if 2 <= len(phrase) <= 5:
                 out.setdefault(" ".join(phrase), set()).add(term)

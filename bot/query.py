@@ -36,7 +36,8 @@ _LIST = re.compile(r"哪些|哪几|哪个|哪三|哪两|哪四|哪五|哪六|分
 
 _UNIT_QUESTIONS = [
     ("percent", re.compile(r"增长[^,,。?]{0,6}?(?:多少|几)|增长目标|增速目标|增幅|增速|增长率|百分之|百分比|比重|比例|占比|[^\W\d]率|下降了?多少|提高了?多少|降了?多少|几个点|多少个点")),
-    ("money", re.compile(r"多少钱|几块钱|钱|金额|资金|多少元|几元|多少万元|多少亿|工资|补贴|贷款|授信|费用|经费|花了|花费|税收|营业额|交易额|销售额|总投资|投资额|总值|总额|收入|损失")),
+    ("money", re.compile(r"多少钱|几块钱|钱|金额|资金|多少元|几元|多少万元|多少亿|工资|补贴|贷款|授信|费用|经费|花了|花费|税收|"
+                         r"[^\W\d_]额(?!度)|总投资|投资额|总值|收入|损失|how much money|amount|revenue|value of|yuan")),
     ("length", re.compile(r"多长|多远|多高|几米|多少米|几公里|多少公里|长度|高度")),
     ("area", re.compile(r"多大面积|面积|多少平方|几平方|多少亩|几亩")),
     ("people", re.compile(r"多少万?人|几万?人|几个人|人数|多少名|多少人次|几名|人口[^率]{0,4}(?:多少|几)|population")),
@@ -49,7 +50,7 @@ _PERSON_FACTS = re.compile(r"哪里人|哪儿人|籍贯|老家|年龄|几岁|多
                            r"地址|在哪里?办公|办公地点|在哪儿|怎么走|邮编|网址|官网|上班时间|几点上班|几点下班")
 _ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?!乎)|百分之几|多大|多高|多长|多远|多快|how many|how much|哪天|哪一天|什么时候|何时|几号|哪年|"
                             r"population|how large|how big|how long")
-_MEASURE_QUESTION = re.compile(r"(?:几|多少)(家|处|条|场|所|栋|台|部|辆|件|项|次|户|座|亩|株|棵|盏|套|宗|批|剂次|起|万?株|个)")
+_MEASURE_QUESTION = re.compile(r"(?:几|多少)(家|处|条|场|所|栋|幢|台|部|辆|件|项|次|户|座|亩|株|棵|盏|套|宗|批|剂次|起|万?株|万?吨|张|个)")
 
 
 _TARGET = re.compile(r"目标|预期|计划|打算|力争|target|goal")
@@ -70,8 +71,8 @@ def expected_units(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(kinds))
 
 
-_MEASURE_GROUPS = [set("家所座处栋间"), set("人名"), {"人次"}, set("条"), set("户套"), set("台辆盏部"), set("件起项次宗批"),
-                   set("场"), {"株", "万株", "棵"}, {"亩"}]
+_MEASURE_GROUPS = [set("家所座处栋幢间"), set("人名"), {"人次"}, set("条"), set("户套"), set("台辆盏部"), set("件起项次宗批"),
+                   set("场"), {"株", "万株", "棵"}, {"亩"}, {"吨", "万吨"}, {"张"}]
 
 
 def units_fit(kinds: tuple[str, ...] | str, units: frozenset) -> bool:
@@ -466,6 +467,8 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     for name in own_place_names(report):
         stripped = stripped.replace(name, " ")
     stripped = _YEAR.sub(" ", stripped)
+    # '有多大', '多长': read into the units asked, not words to look for.
+    stripped = re.sub(r"多长|多宽|多大|多高|多远|多深|多重|多久", " ", stripped)
     rewritten, aliases = _apply_aliases(kb, stripped)
     q.foreign_places = [w for w in kb.tokenizer.words(stripped) if _is_foreign_place(kb, w)] + _unknown_place_names(kb, stripped)
     q.groups = _groups(kb, stripped, aliases)[:MAX_GROUPS]
@@ -541,6 +544,12 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]]) -> list
             related = [w for c in own for w in siblings.get(c, []) if w not in own]
             if alias not in own and alias not in related:
                 related.insert(0, alias)
+            if not any(c in kb.corpus for c in own):
+                # The aliases were written for another report's word ('乔灌木 = 树'): in this one,
+                # the forms it does use ('植树') are its words.
+                present = [w for w in related if w in kb.corpus]
+                if present:
+                    own, related = present, [w for w in related if w not in present]
             groups.append(TermGroup(alias, own, related))
     groups += _english_groups(kb, rest)
     for word in _recut(kb, _whole_unknown_runs(kb, rest, groups)):
