@@ -247,6 +247,7 @@ def open_library(path: Path | str, home: str | None = None, warm: bool = True, c
     library = Library(path, conn, reports, aliases, info.get("build_id", "0"), home=None, warm=False, cache_size=cache_size)
     library.shards = info.get("shards", library.shards)
     library.home = home_place(list(reports.values()), home)
-    if warm:
+    library._warm = warm
+    if warm:  # the home report answers from the first question (pypinyin, OpenCC, tables loaded)
         library.answerer(library.home_report.id)
     return library
