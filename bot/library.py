@@ -22,7 +22,7 @@ from bot.answer import Answer, Answerer, not_found_text
 from bot.errors import IndexInvalid, IndexMissing
 from bot.knowledge_base import ID_SPAN, GlossaryNote, ReportInfo, match_form, open_shard, report_info
 from bot.normalize import is_traditional, normalize, to_traditional, without_surrogates
-from bot.query import routing_names
+from bot.query import expand_short_years, routing_names
 from bot.routing import Route, by_place, home_place, name_table, place_key, place_label, route
 from bot.schema import SCHEMA_VERSION
 
@@ -89,7 +89,7 @@ class Library:
         from bot.crossreport import cross_report_answer
 
         question = without_surrogates(question or "")
-        text = match_form(normalize(question[:200]))
+        text = expand_short_years(match_form(normalize(question[:200])))
         where = route(list(self.reports.values()), text, self.home, self.places, self.names)
         if len(self.reports) > 1:
             started = time.perf_counter()
