@@ -13,7 +13,7 @@ from bot.figures import FIGURE
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form
 from bot.normalize import to_traditional, without_surrogates
 from bot.query import Query, understand, units_fit, warm_up
-from bot.search import Hit, match_glossary, matches_rarest, rank, unknown_share
+from bot.search import Hit, match_glossary, matches_rarest, misses_rare_name, rank, unknown_share
 
 MAX_ANSWER_CHARS = 300
 # Below this share of the question's (weighted) words found in the best passage, the report
@@ -24,6 +24,8 @@ MIN_COVERAGE = 0.57
 MIN_COVERAGE_WITH_NUMBER = 0.40
 MAX_UNKNOWN_SHARE = 0.25
 MAX_UNKNOWN_SHARE_CLEAR = 0.5
+# A 多少 question answered below this coverage must find its rarest word in the passage.
+SURE_COVERAGE = 0.85
 CLEAR_MARGIN = 0.15
 # Below the answer threshold but this close, the best passage is shown as 'the closest' (grey
 # zone), still as no answer.
@@ -212,6 +214,10 @@ class Answerer:
             return self._glossary_answer(note, hits, base)
         if not hits or hits[0].coverage < self._coverage_needed(query, hits[0], hits[1] if len(hits) > 1 else None):
             return self._not_found(query, base, hits)
+        if (query.asks_quantity and hits[0].passage.role in ("review", "plan") and hits[0].coverage < SURE_COVERAGE
+                and misses_rare_name(self.kb, query, hits[0].passage)):
+            # '百花洲接待游客多少人次' answered with 滕王阁's visitors: a number about something else.
+            return self._not_found(query, base, hits, "报告没有这一项的数字")
         best = hits[0]
         if query.asks_person:
             return Answer(answered=False, kind="none", answer=not_found_text(query.report, "报告没有个人情况或办公信息"), **base)

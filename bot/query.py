@@ -49,7 +49,7 @@ _UNIT_QUESTIONS = [
 _PERSON_FACTS = re.compile(r"哪里人|哪儿人|籍贯|老家|年龄|几岁|多大年纪|多少岁|出生|生日|学历|毕业于|简历|家人|工资多少|电话|手机号|"
                            r"地址|在哪里?办公|办公地点|在哪儿|怎么走|邮编|网址|官网|上班时间|几点上班|几点下班")
 _ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?!乎)|百分之几|多大|多高|多长|多远|多快|how many|how much|哪天|哪一天|什么时候|何时|几号|哪年|"
-                            r"population|how large|how big|how long")
+                            r"population|how large|how big|how long|\bamount\b|\bnumber of\b|\bvalue of\b")
 _MEASURE_QUESTION = re.compile(r"(?:几|多少)(家|处|条|场|所|栋|幢|台|部|辆|件|项|次|户|座|亩|株|棵|盏|套|宗|批|剂次|起|万?株|万?吨|张|列|趟|头|只|艘|个)")
 
 
@@ -199,13 +199,13 @@ def _known_terms(kb: KnowledgeBase) -> dict[tuple[int, int, str], list[str]]:
 
 
 def _plausible_typo(window: str, term: str) -> bool:
-    """One character differs. Unless the term is long (6+), it must sound the same (财圆/财园,
+    """One character differs. Unless the term is long (8+), it must sound the same (财圆/财园,
     工成/工程): a different-sounding character is more often another word ('四个中' is not '四个一',
-    '社零同比增长' is not '资同比增长')."""
+    '社零同比增长' is not '资同比增长', '商品房销售额' is not '商品房销售面')."""
     diffs = [(a, b) for a, b in zip(window, term) if a != b]
     if len(diffs) != 1:
         return False
-    if len(term) >= 6:
+    if len(term) >= 8:
         return True
     from pypinyin import lazy_pinyin  # only when a candidate exists: the import costs ~0.2 s
 

@@ -132,6 +132,34 @@ def matches_rarest(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
     return all(p.id in _exact_credit(kb, report_id, g) for g in present if weights[id(g)] >= 0.9 * top)
 
 
+# A word in this many passages or fewer names one particular thing ('百花洲', '糖料蔗').
+RARE_NAME_PASSAGES = 3
+NAME_FREQUENCY = 100  # jieba's count: common words are in the thousands
+
+
+def misses_rare_name(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
+    """Does the question name, as its weightiest word, one particular thing the report mentions
+    in a few places only, and the passage's sentence not? Then the passage's number is about
+    something else ('百花洲接待游客多少人次' is not answered by 滕王阁's visitors)."""
+    report_id = query.report.id
+    named = []
+    for g in query.groups:
+        if g.frame or len(g.word) < 2:
+            continue
+        counts = [len(kb.containing(report_id, alt)) for alt in g.alternatives + g.related]
+        present = [c for c in counts if c]
+        if present:
+            named.append((g, min(present), _weight(kb, report_id, g)))
+    if not named:
+        return False
+    top = max(w for _g, _c, w in named)
+    # A name, not a common word the report happens to use rarely ('比重'): rare in the
+    # dictionary too.
+    return any(c <= RARE_NAME_PASSAGES and w >= 0.9 * top and kb.tokenizer.freq(g.word) < NAME_FREQUENCY
+               and not any(alt in p.sentence_norm for alt in g.alternatives + g.related)
+               for g, c, w in named)
+
+
 def _weight(kb: KnowledgeBase, report_id: str, g: TermGroup) -> float:
     # The rarity of the report's own words for it; its other everyday forms only when the report
     # uses none of them ('建了' found once must not make '盖了 -> 建成' a rare word).
