@@ -476,8 +476,10 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     for name in own_place_names(report):
         stripped = stripped.replace(name, " ")
     stripped = _YEAR.sub(" ", stripped)
-    # '有多大', '多长': read into the units asked, not words to look for.
+    # '有多大', '多长', '多少张(床)': read into the units asked, not words to look for.
     stripped = re.sub(r"多长|多宽|多大|多高|多远|多深|多重|多久", " ", stripped)
+    stripped = re.sub(r"(几|多少)(?:万|亿)?(?:个|家|所|座|条|项|人次|人|次|件|台|辆|栋|幢|户|亩|株|棵|盏|套|位|名|批|处|场|间|张|列|趟|"
+                      r"头|只|艘|吨|对|管)", r" \1 ", stripped)
     rewritten, aliases = _apply_aliases(kb, stripped)
     q.foreign_places = [w for w in kb.tokenizer.words(stripped) if _is_foreign_place(kb, w)] + _unknown_place_names(kb, stripped)
     q.groups = _groups(kb, stripped, aliases)[:MAX_GROUPS]
