@@ -36,7 +36,8 @@ from bot.scoring import outcomes, score  # noqa: E402
 DATA = ROOT / "tests" / "data"
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 DEFAULT_SETS = ["questions-dev.jsonl", "questions-extra.jsonl", "questions-holdout.jsonl", "questions-fresh.jsonl",
-                "questions-everyday.jsonl", "holdout/questions-words.jsonl", "holdout/questions-words2.jsonl"]
+                "questions-everyday.jsonl", "holdout/questions-words.jsonl", "holdout/questions-words2.jsonl",
+                "holdout/questions-words3.jsonl"]
 
 
 class BM25Baseline:

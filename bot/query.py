@@ -158,6 +158,8 @@ def routing_names(report: ReportInfo) -> list[str]:
     not the level words every report of that level shares (全区, 本区, 区里)."""
     if not report.place_names:
         return [n for n in (report.district, re.sub(r"[区县]$", "", report.district)) if len(n) >= 2]
+    if report.level == "national":  # 全国, 我国 name the one national report
+        return [n for n in report.place_names if len(n) >= 2]
     return [n for n in report.place_names if len(n) >= 2 and not re.match(r"^[全本我该].$|^.(?:里|政府)$", n)]
 
 
