@@ -121,7 +121,8 @@ def _pieces_about(text: str, query: Query) -> list[str]:
     pieces that belong to them ('同比增长10%')."""
     pieces = [p for p in re.split(r"(?<=[,;。])", text) if p]
     # A single character ('新' of 新开) names nothing: the pieces are those of the question's words.
-    named = [g for g in query.groups if not g.frame and len(g.word) >= 2] or [g for g in query.groups if not g.frame]
+    named = ([g for g in query.groups if not g.frame and (len(g.word) >= 2 or any(len(a) >= 2 for a in g.alternatives))]
+             or [g for g in query.groups if not g.frame])
     keep = [any(alt in match_form(piece) for g in named for alt in g.alternatives + g.related) for piece in pieces]
     for i in range(1, len(pieces)):
         if keep[i - 1] and not keep[i] and _ATTACHED.match(pieces[i]):

@@ -43,6 +43,7 @@ _UNIT_QUESTIONS = [
     ("people", re.compile(r"多少万?人|几万?人|几个人|人数|多少名|多少人次|几名|人口[^率]{0,4}(?:多少|几)|population")),
     ("rank", re.compile(r"第几|排名|排第|名次|排在|排多少|位次|排几")),
     ("date", re.compile(r"哪天|哪一天|什么时候|何时|几月几[日号]|几号|哪年|哪一年|什么时间|when")),
+    ("size", re.compile(r"(?<!面积)有?多大(?!年纪|岁|面积)|规模多大|多大规模|how large|how big")),
 ]
 # Facts about a person or an office that no work report gives: where someone is from, an
 # address, a phone number, opening hours.
@@ -94,6 +95,8 @@ def _unit_fits(kind: str, units: frozenset) -> bool:
         "length": lambda u: u.endswith(("米", "公里")) and "平方" not in u,
         "area": lambda u: "平方" in u or u.endswith(("亩", "公顷")),
         "people": lambda u: u.endswith(("人", "人次", "名")),
+        # '有多大' asks for a size in whatever unit measures the thing (亩, 万千瓦, 平方米).
+        "size": lambda u: u != "%" and "元" not in u and u not in ("个", "家", "项"),
     }
     if kind in families:
         return any(families[kind](u) for u in units)
