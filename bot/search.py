@@ -63,14 +63,15 @@ def _fuzzy_credit(group: TermGroup, p: Passage) -> float:
 CONTRASTS = [("收入", "支出"), ("农村", "城镇"), ("进口", "出口"), ("城市", "农村"), ("上半年", "下半年"),
              ("男", "女"), ("增加", "减少"), ("新建", "拆除"), ("国有", "民营"),
              # Indicators named alike that measure different things.
-             ("增加值", "产值"), ("销售额", "销售面积"), ("产量", "种植面积"), ("零售额", "零售总额")]
+             ("增加值", "产值"), ("销售额", "销售面积"), ("产量", "种植面积"), ("零售额", "零售总额"), ("存栏", "出栏")]
 
 
 def _contrast_factor(query: Query, p: Passage) -> float:
     for a, b in CONTRASTS:
         for asked, other in ((a, b), (b, a)):
             if asked in query.text and other not in query.text and other in p.norm and asked not in p.norm:
-                return 0.5
+                # The passage is about the other side of the pair: its number is not the one asked.
+                return 0.3
     return 1.0
 
 
@@ -134,7 +135,7 @@ def matches_rarest(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
 
 # A word in this many passages or fewer names one particular thing ('百花洲', '糖料蔗').
 RARE_NAME_PASSAGES = 3
-NAME_FREQUENCY = 100  # jieba's count: common words are in the thousands
+NAME_FREQUENCY = 500  # jieba's count: common words are in the thousands
 
 
 def misses_rare_name(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
@@ -157,6 +158,7 @@ def misses_rare_name(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
     # dictionary too.
     return any(c <= RARE_NAME_PASSAGES and w >= 0.9 * top and kb.tokenizer.freq(g.word) < NAME_FREQUENCY
                and not any(alt in p.sentence_norm for alt in g.alternatives + g.related)
+               and not all(ch in p.sentence_norm for ch in g.word)  # '省市' in '省、市各类'
                for g, c, w in named)
 
 
