@@ -51,6 +51,9 @@ _FLOW = re.compile(r"新增|新建|建成|完成|增加|改造|新开|开工|引
                    r"认领|整治|查处|新设|新批|开通|上线|实施|启动|认定|培育|入统|登记|获批|创建|落户")
 
 
+_ORDINAL = re.compile(r"第([一二三四五六七八九十\d]{1,2})(针|剂|次|批|期|届|轮|季度)")
+
+
 def _only_increases(near: str) -> bool:
     """Each number of the pieces is what was added or done: its clause (back to the last comma;
     items joined by 、 share the verb) names a change before it."""
@@ -257,7 +260,7 @@ class Answerer:
         """MIN_COVERAGE, or less for a 多少/几 question whose passage has a number of the kind
         asked beside its words, as long as what it misses are everyday words and not a
         name the report never uses ('进出口', '下辖'): those mean another question."""
-        if (query.asks_quantity and query.units and best.passage.role in ("review", "plan")
+        if (query.asks_quantity and best.passage.role in ("review", "plan")
                 and self._no_such_number(query, best.passage) is None
                 and matches_rarest(self.kb, query, best.passage)):
             unknown = unknown_share(self.kb, query, best.passage)
@@ -303,6 +306,9 @@ class Answerer:
         units |= {u for u, pattern in (("月", r"\d+月"), ("日", r"\d+日")) if re.search(pattern, near)}
         if not units:
             return "报告提到了这件事,但没有给出这个数字"
+        if (m := _ORDINAL.search(query.raw_text)) and m.group(0) not in p.text and re.search(rf"第.{{1,2}}{m.group(2)}", p.text):
+            # '第三针完成率' where the report gives the first and second only.
+            return f"报告没有{m.group(0)}的数字"
         if _STOCK.search(query.raw_text) and not _FLOW_ASKED.search(query.raw_text) and _only_increases(near):
             # '区里一共有多少个停车位': the report gives what was added (新增泊位2738个), not the total.
             return "报告只给出了新增的数字,没有总数"

@@ -51,7 +51,7 @@ _PERSON_FACTS = re.compile(r"哪里人|哪儿人|籍贯|老家|年龄|几岁|多
                            r"地址|在哪里?办公|办公地点|在哪儿|怎么走|邮编|网址|官网|上班时间|几点上班|几点下班")
 _ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?!乎)|百分之几|多大|多高|多长|多远|多快|how many|how much|哪天|哪一天|什么时候|何时|几号|哪年|"
                             r"population|how large|how big|how long|\bamount\b|\bnumber of\b|\bvalue of\b")
-_MEASURE_QUESTION = re.compile(r"(?:几|多少)(家|处|条|场|所|栋|幢|台|部|辆|件|项|次|户|座|亩|株|棵|盏|套|宗|批|剂次|起|万?株|万?吨|张|列|趟|头|只|艘|个)")
+_MEASURE_QUESTION = re.compile(r"(?:几|多少)(家|处|条|场|所|栋|幢|台|部|辆|件|项|次|户|座|亩|株|棵|盏|套|宗|批|剂次|起|万?株|万?吨|张|列|趟|头|只|艘|度|个)")
 
 
 _TARGET = re.compile(r"目标|预期|计划|打算|力争|target|goal")
@@ -73,7 +73,7 @@ def expected_units(text: str) -> tuple[str, ...]:
 
 
 _MEASURE_GROUPS = [set("家所座处栋幢间"), set("人名"), {"人次"}, set("条"), set("户套"), set("台辆盏部"), set("件起项次宗批"),
-                   set("列趟"), set("头只"),
+                   set("列趟"), set("头只"), {"度"},
                    set("场"), {"株", "万株", "棵"}, {"亩"}, {"吨", "万吨"}, {"张"}]
 
 
