@@ -42,7 +42,7 @@ def question_sets() -> list[tuple[Path, list[dict]]]:
     return out
 
 
-def answerer_for(report: Path, workdir: Path) -> Answerer:
+def answerer_for(report: Path, workdir: Path):
     knowledge = workdir / report.stem
     knowledge.mkdir()
     shutil.copy(report, knowledge)

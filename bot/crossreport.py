@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.answer import MAX_ANSWER_CHARS, Answer
 from bot.knowledge_base import ReportInfo
-from bot.routing import Route, place_key, place_label, report_for_year
+from bot.routing import Route, place_label, report_for_year
 
 TARGET_CHECK = re.compile(r"(?:目标|计划|预期|任务).{0,8}(?:完成|实现|达到|达成|兑现|落实)|(?:完成|实现|达到|达成)了?.{0,4}(?:目标|预期|计划)|"
                           r"目标.{0,6}(?:怎么样|如何|情况)|完成得?怎么样|完成情况|达标|(?:met|meet|hit|reach)\w* .{0,20}targets?")

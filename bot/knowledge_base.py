@@ -185,20 +185,28 @@ class KnowledgeBase:
         self.conn.close()
 
 
+def connect_index(path: Path, missing: str, kind: str | None = None) -> tuple[sqlite3.Connection, dict[str, str]]:
+    """A read-only connection to an index file (a shard or the catalog) of this schema, and its
+    index_info. Raises IndexMissing / IndexInvalid with the reason; sqlite3 errors pass through."""
+    if not path.exists():
+        raise IndexMissing(f"{path}: {missing}")
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    info = dict(conn.execute("select key, value from index_info").fetchall())
+    if int(info.get("schema_version", 0)) != SCHEMA_VERSION or (kind and info.get("kind") != kind):
+        conn.close()
+        raise IndexInvalid(f"{path}: index schema {info.get('schema_version')} is not {SCHEMA_VERSION} — rebuild it with `reportbot index`")
+    return conn, info
+
+
 def open_shard(path: Path | str, aliases: list[tuple[str, str]] | None = None, offset: int = 0,
                report: ReportInfo | None = None) -> KnowledgeBase:
     """Load one report's shard (``bot.shard``) with the catalog's aliases. Passage ids are
     shifted by ``offset`` so that ids are unique across the shards a library holds; ``report``
     (from the catalog) replaces the shard's own report row, whose id may differ."""
     path = Path(path)
-    if not path.exists():
-        raise IndexMissing(f"{path}: a report's shard is missing — rebuild the index with `reportbot index`")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        info = dict(conn.execute("select key, value from index_info").fetchall())
-        if int(info.get("schema_version", 0)) != SCHEMA_VERSION:
-            raise IndexInvalid(f"{path}: index schema {info.get('schema_version')} is not {SCHEMA_VERSION} — rebuild it with `reportbot index`")
+        conn, _info = connect_index(path, "a report's shard is missing — rebuild the index with `reportbot index`")
         return _load(path, conn, aliases or [], offset, report)
     except sqlite3.DatabaseError as err:
         raise IndexInvalid(f"{path}: not a readable report index ({err}) — rebuild it with `reportbot index`") from err

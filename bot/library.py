@@ -18,13 +18,12 @@ from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 
-from bot.answer import Answer, Answerer, not_found_text
-from bot.errors import IndexInvalid, IndexMissing
-from bot.knowledge_base import ID_SPAN, GlossaryNote, ReportInfo, match_form, open_shard, report_info
+from bot.answer import Answer, Answerer
+from bot.errors import IndexInvalid
+from bot.knowledge_base import ID_SPAN, GlossaryNote, ReportInfo, connect_index, match_form, open_shard, report_info
 from bot.normalize import is_traditional, normalize, to_traditional, without_surrogates
 from bot.query import expand_short_years, routing_names
 from bot.routing import Route, by_place, home_place, name_table, place_key, place_label, route
-from bot.schema import SCHEMA_VERSION
 
 # Shards kept loaded at once: each holds one report's passages and tables (a few MB).
 SHARD_CACHE = 8
@@ -230,14 +229,8 @@ def _script(text: str, traditional: bool) -> str:
 def open_library(path: Path | str, home: str | None = None, warm: bool = True, cache_size: int | None = None) -> Library:
     """Open an index built by ``reportbot index``. Raises IndexMissing / IndexInvalid with the reason."""
     path = Path(path)
-    if not path.exists():
-        raise IndexMissing(f"{path}: no index here — build it with `reportbot index`")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        info = dict(conn.execute("select key, value from index_info").fetchall())
-        if int(info.get("schema_version", 0)) != SCHEMA_VERSION or info.get("kind") != "catalog":
-            raise IndexInvalid(f"{path}: index schema {info.get('schema_version')} is not {SCHEMA_VERSION} — rebuild it with `reportbot index`")
+        conn, info = connect_index(path, "no index here — build it with `reportbot index`", kind="catalog")
         reports = {r["id"]: report_info(r) for r in conn.execute("select * from reports order by number")}
         if not reports:
             raise IndexInvalid(f"{path}: the index holds no report — rebuild it with `reportbot index`")

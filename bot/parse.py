@@ -18,7 +18,7 @@ import unicodedata
 from bot.errors import NotAReportError
 from bot.ingest.document import Block, Document
 from bot.ingest.text import unwrap_hard_wraps
-from bot.notes import link_notes, read_note_line, note_forms  # noqa: F401 (note_forms is used by tests)
+from bot.notes import link_notes, read_note_line
 from bot.opening import read_opening
 from bot.metadata import place_of, years_of
 from bot.report import Anomaly, Note, Paragraph, Report, ReportMeta, Sentence
@@ -231,7 +231,7 @@ def _read_structure(text: str, heading: int, b: _Builder) -> bool:
         return True
     if b.role not in ("review", "plan", "closing"):
         return False
-    if m := _CHAPTER.match(text):
+    if _CHAPTER.match(text):
         head, body = _split_run_in(text)
         if len(head) <= 45:
             b.chapter, b.section, b.chapter_style = head, "", "cn"
@@ -239,7 +239,7 @@ def _read_structure(text: str, heading: int, b: _Builder) -> bool:
             if body:
                 b.add_paragraph(body)
             return True
-    if (m := _SECTION.match(text)) and len(text) <= 40 and "。" not in text[:-1] and not re.match(r"^\d{1,2}[.．]\d", text):
+    if _SECTION.match(text) and len(text) <= 40 and "。" not in text[:-1] and not re.match(r"^\d{1,2}[.．]\d", text):
         if b.chapter and b.chapter_style == "cn":
             b.section = text  # '1.' under '(一)': an item of the chapter
         else:

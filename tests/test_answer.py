@@ -7,7 +7,6 @@ import sys
 
 import pytest
 
-from bot.answer import Answerer
 from bot.indexer import build_index
 from bot.library import open_library
 from tests.conftest import SECOND_REPORT

@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import logging
 import re
-import shutil
 import time
 from dataclasses import dataclass, field
 from types import SimpleNamespace

@@ -14,7 +14,6 @@ import html
 import json
 import random
 import re
-import shutil
 import sqlite3
 import statistics
 import time
