@@ -258,6 +258,15 @@ def _corpus_neighbour(kb: KnowledgeBase, corpus: str, window: str) -> str | None
     return None
 
 
+# Words that name one side of a pair: a passage about the other side does not answer
+# ('农村居民收入' is not '城镇居民收入', '预算支出' is not '预算收入').
+CONTRASTS = [("收入", "支出"), ("农村", "城镇"), ("进口", "出口"), ("城市", "农村"), ("上半年", "下半年"),
+             ("男", "女"), ("增加", "减少"), ("新建", "拆除"), ("国有", "民营"),
+             # Indicators named alike that measure different things.
+             ("增加值", "产值"), ("销售额", "销售面积"), ("产量", "种植面积"), ("零售额", "零售总额"), ("存栏", "出栏")]
+_CONTRAST_WORDS = tuple(w for pair in CONTRASTS for w in pair if len(w) >= 2)
+
+
 def correct_typos(kb: KnowledgeBase, text: str) -> tuple[str, list[tuple[str, str]]]:
     """Replace a run of 3-8 Han characters that is one plausible character away from a term or
     phrase of the report ('财圆信贷通' -> '财园信贷通', '飘浮森林' -> '漂浮森林'). The wrong character
@@ -273,12 +282,15 @@ def correct_typos(kb: KnowledgeBase, text: str) -> tuple[str, list[tuple[str, st
         suspect = _unknown_positions(kb, corpus, run)
         if not suspect:
             continue
+        contrast_spans = [(mm.start(), mm.end()) for w in _CONTRAST_WORDS for mm in re.finditer(re.escape(w), run)]
         i = 0
         while i < len(run):
             for size in range(min(8, len(run) - i), 2, -1):
                 window = run[i:i + size]
                 if not any(k in suspect for k in range(i, i + size)) or window in corpus:
                     continue
+                if any(a < i + size and i < b for a, b in contrast_spans):
+                    continue  # '农村居民…' is not a typo of '城镇居民…': one side of a pair is meant
                 right = _term_neighbour(terms, window)
                 if right is None and size >= 4:
                     right = _corpus_neighbour(kb, corpus, window)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage
-from bot.query import Query, TermGroup, idf, units_fit
+from bot.query import CONTRASTS, Query, TermGroup, idf, units_fit
 
 _HAS_NUMBER = re.compile(r"\d")
 
@@ -56,14 +56,6 @@ def _fuzzy_credit(group: TermGroup, p: Passage) -> float:
     """Near-misses the typo corrector left: a long word found with one or two characters off."""
     best = max((fuzz.partial_ratio(alt, p.norm) for alt in group.alternatives if len(alt) >= 3), default=0)
     return 0.6 if best >= 80 else 0.0
-
-
-# Words that name one side of a pair: a passage about the other side does not answer
-# ('农村居民收入' is not '城镇居民收入', '预算支出' is not '预算收入').
-CONTRASTS = [("收入", "支出"), ("农村", "城镇"), ("进口", "出口"), ("城市", "农村"), ("上半年", "下半年"),
-             ("男", "女"), ("增加", "减少"), ("新建", "拆除"), ("国有", "民营"),
-             # Indicators named alike that measure different things.
-             ("增加值", "产值"), ("销售额", "销售面积"), ("产量", "种植面积"), ("零售额", "零售总额"), ("存栏", "出栏")]
 
 
 def _contrast_factor(query: Query, p: Passage) -> float:

@@ -146,3 +146,9 @@ def test_an_unchanged_report_is_not_parsed_again(series_knowledge, tmp_path):
         assert len(list(shard_folder(db).glob("*.db"))) == 4  # the previous catalog's shards are kept one build
     finally:
         (tmp_path / "removed.txt").rename(series_knowledge / "2023-nanchang-donghu.txt")
+
+
+def test_one_side_of_a_pair_is_never_corrected_into_the_other(library):
+    # The 2024 report gives 城镇 income only: 农村 is not a typo of 城镇.
+    answer = library.ask("2023年西湖区农村居民人均可支配收入多少")
+    assert not answer.answered and "56399元" not in answer.answer
