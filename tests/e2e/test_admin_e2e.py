@@ -22,16 +22,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import copy_index
 
 from bot.scoring import contains_all
 
 try:  # tests/e2e may become a package later
     from .botproc import TOKEN, BotProcess
-    from .emulator import Emulator, find_node
+    from .emulator import find_node
 except ImportError:
     from botproc import TOKEN, BotProcess  # type: ignore[no-redef]
-    from emulator import Emulator, find_node  # type: ignore[no-redef]
+    from emulator import find_node  # type: ignore[no-redef]
 
 pytestmark = [
     pytest.mark.skipif(find_node() is None, reason="node is not on PATH: e2e needs Node.js 20"),
@@ -51,12 +50,6 @@ REINDEX_DONE = re.compile(
 
 
 @pytest.fixture(scope="module")
-def emu():
-    with Emulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture(scope="module")
 def dev_questions(answerer) -> list[dict]:
     """The development questions the answering core gets right in process (the e2e tests check
     the transport: that each of them reaches the right user, once). Out-of-scope ones expect
@@ -72,28 +65,6 @@ def dev_questions(answerer) -> list[dict]:
             out.append({"q": q["q"], "expect": expect})
     assert len(out) >= 60, "too few dev questions answered right in process to load the bot"
     return out
-
-
-@pytest.fixture
-async def start_bot(emu, tmp_path, index_path):
-    """start_bot(name, admin_ids=..., extra_env=...) -> a running BotProcess on tmp_path/name.
-    Starting again on the same name reuses that working directory (index, stats, knowledge)."""
-    started: list[BotProcess] = []
-
-    async def start(name: str = "bot", **kwargs) -> BotProcess:
-        await emu.reset()  # forget the previous bot's messages, calls and faults
-        workdir = tmp_path / name
-        workdir.mkdir(exist_ok=True)
-        if not (workdir / "index.db").exists():
-            copy_index(index_path, workdir / "index.db")
-        bot = BotProcess(emu, workdir, **kwargs)
-        started.append(bot)
-        await bot.start()
-        return bot
-
-    yield start
-    for bot in started:
-        bot.stop()
 
 
 # ---------------------------------------------------------------------------------------- helpers

@@ -88,12 +88,6 @@ def add_long_chapter(report: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    with Emulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture(scope="module")
 def bot(emu: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
     workdir = tmp_path_factory.mktemp("bot-e2e")
     knowledge = workdir / "knowledge"  # BotProcess uses an existing knowledge copy as it is

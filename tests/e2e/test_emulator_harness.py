@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import html
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -51,13 +51,6 @@ pytestmark = [
 
 USER_ID = 7001
 KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("Again", callback_data="again")]])
-
-
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    """One emulator for the module; each test uses its own bot token, so they do not mix."""
-    with Emulator() as emulator:
-        yield emulator
 
 
 class EchoBot:

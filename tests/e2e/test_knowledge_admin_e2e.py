@@ -6,6 +6,7 @@ during an add."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import re
 import sqlite3
@@ -13,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, copy_index
+from tests.conftest import CORPUS
 
 try:
     from .botproc import TOKEN, BotProcess
-    from .emulator import Emulator, find_node
+    from .emulator import find_node
 except ImportError:
     from botproc import TOKEN, BotProcess  # type: ignore[no-redef]
-    from emulator import Emulator, find_node  # type: ignore[no-redef]
+    from emulator import find_node  # type: ignore[no-redef]
 
 pytestmark = [
     pytest.mark.skipif(find_node() is None, reason="node is not on PATH: e2e needs Node.js 20"),
@@ -30,30 +31,10 @@ pytestmark = [
 ADMIN, USER = 5151, 6161
 
 
-@pytest.fixture(scope="module")
-def emu():
-    with Emulator() as emulator:
-        yield emulator
-
-
 @pytest.fixture
-async def start_bot(emu, tmp_path, index_path):
-    started: list[BotProcess] = []
-
-    async def start(name: str = "bot") -> BotProcess:
-        await emu.reset()
-        workdir = tmp_path / name
-        workdir.mkdir(exist_ok=True)
-        if not (workdir / "index.db").exists():
-            copy_index(index_path, workdir / "index.db")
-        bot = BotProcess(emu, workdir, admin_ids=str(ADMIN))
-        started.append(bot)
-        await bot.start()
-        return bot
-
-    yield start
-    for bot in started:
-        bot.stop()
+def start_bot(start_bot):
+    """The shared start_bot (tests/e2e/conftest.py), every bot with ADMIN as its admin."""
+    return functools.partial(start_bot, admin_ids=str(ADMIN))
 
 
 def plain(message: dict) -> str:

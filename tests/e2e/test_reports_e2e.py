@@ -15,10 +15,10 @@ from tests.conftest import copy_index
 
 try:
     from .botproc import TOKEN, BotProcess
-    from .emulator import Emulator, find_node
+    from .emulator import find_node
 except ImportError:
     from botproc import TOKEN, BotProcess  # type: ignore[no-redef]
-    from emulator import Emulator, find_node  # type: ignore[no-redef]
+    from emulator import find_node  # type: ignore[no-redef]
 
 pytestmark = [
     pytest.mark.skipif(find_node() is None, reason="node is not on PATH: e2e needs Node.js 20"),
@@ -26,12 +26,6 @@ pytestmark = [
 ]
 
 USER = 7001
-
-
-@pytest.fixture(scope="module")
-def emu():
-    with Emulator() as emulator:
-        yield emulator
 
 
 @pytest.fixture
