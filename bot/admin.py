@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bot.atomic import replacing
 from bot.curated import ALIASES_FILE, parse_aliases
 from bot.errors import ReportBotError
 
@@ -369,16 +370,11 @@ def _unique(folder: Path, name: str) -> str:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    # Hidden while written: a reindex never takes the partial file for a report.
+    with replacing(path, prefix=".", suffix=".part") as tmp, open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def preview_json(preview: Preview) -> dict:

@@ -194,7 +194,7 @@ class AdminChat:
             result = self.admin.add_alias(line, admin)
         except ReportBotError as err:
             return Reply(esc(str(err))), None
-        answer = result.answerer.ask(question)
+        answer = result.library.ask(question)
         shown = answer.answer if answer.answered else "仍然没有找到答案,可以再教一个说法。"
         return Reply(f"已添加说法:{esc(line)}。\n再问一次“{esc(question)}”:\n{esc(shown)}"), result
 

@@ -61,6 +61,11 @@ def _only_increases(near: str) -> bool:
     return bool(numbers) and all(_FLOW.search(re.split(r"[,;。]", near[:m.start()])[-1]) for m in numbers)
 
 
+def _period(p: Passage) -> str:
+    """What an answer is prefixed with: the span a passage covers ('过去五年'), its year, or its plan year."""
+    return p.span or (f"{p.year}年" if p.role == "review" else f"{p.year}年计划" if p.role == "plan" else "")
+
+
 @dataclass
 class Source:
     text: str
@@ -157,6 +162,7 @@ class Answerer:
         self.kb = kb
         self._cache: OrderedDict[str, Answer] = OrderedDict()
         self._cache_size = cache_size
+        self._examples: dict[str, list[str]] = {}  # report id -> example questions (built on first /start)
         understand(kb, "暖机")  # builds the lazy tables (typo terms, alias table) before the first user
         if warm:
             # Work that would otherwise fall on some user's first question: pypinyin's tables
@@ -249,7 +255,7 @@ class Answerer:
         best = hits[0] if hits else None
         if best is not None and best.coverage >= GREY_COVERAGE and best.passage.role in ("review", "plan", "note"):
             p = best.passage
-            label = p.span or (f"{p.year}年" if p.role == "review" else f"{p.year}年计划" if p.role == "plan" else "")
+            label = _period(p)
             text = f"没有找到确切的答案;最相关的是:{label + ':' if label else ''}{p.sentence_text}"
             return Answer(answered=False, kind="none", answer=text, citation=f"摘自:{p.section}", **base,
                           sources=self._sources(hits[:3]), passage_id=p.id, reason="grey")
@@ -399,7 +405,7 @@ class Answerer:
     def _passage_answer(self, query: Query, best: Hit, rest: list[Hit], base: dict) -> Answer:
         p = best.passage
         has_number = bool(re.search(r"\d", p.text))
-        label = p.span or (f"{p.year}年" if p.role == "review" else f"{p.year}年计划" if p.role == "plan" else "")
+        label = _period(p)
         if query.wants_number and has_number and p.role in ("review", "plan"):
             kind = "figure"
             if query.wants_list and p.sentence_text.count(";") >= 2:
@@ -439,10 +445,9 @@ class Answerer:
         from bot.examples import example_questions
 
         report = report or self.kb.newest
-        memo = self.__dict__.setdefault("_examples", {})
-        if report.id not in memo:
-            memo[report.id] = example_questions(self.kb, report)
-        return memo[report.id]
+        if report.id not in self._examples:
+            self._examples[report.id] = example_questions(self.kb, report)
+        return self._examples[report.id]
 
     def paragraph_text(self, passage_id: int) -> tuple[str, str] | None:
         """(whole paragraph, section) of a passage: the 原文 button."""

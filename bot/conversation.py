@@ -108,9 +108,6 @@ class Conversation:
     def library(self):
         return self._get()
 
-    # The terminal chat and older callers name it the answerer.
-    answerer = library
-
     @property
     def generation(self) -> str:
         return self.library.generation

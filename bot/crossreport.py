@@ -17,10 +17,11 @@ from bot.routing import Route, place_label, report_for_year
 
 TARGET_CHECK = re.compile(r"(?:目标|计划|预期|任务).{0,8}(?:完成|实现|达到|达成|兑现|落实)|(?:完成|实现|达到|达成)了?.{0,4}(?:目标|预期|计划)|"
                           r"目标.{0,6}(?:怎么样|如何|情况)|完成得?怎么样|完成情况|达标|(?:met|meet|hit|reach)\w* .{0,20}targets?")
-SERIES = re.compile(r"历年|这几年|近几年|近年来?|每年|逐年|几年来|这些年|多年来|历史|变化|趋势|走势|over the years|trend|each year")
+_SERIES_WORDS = r"历年|这几年|近几年|近年来?|每年|逐年|几年来|这些年|多年来|历史|变化|趋势|走势"
+SERIES = re.compile(_SERIES_WORDS + r"|over the years|trend|each year")
 # Words that frame a cross-report question rather than name its indicator.
 _FRAME = re.compile(r"目标|计划|预期|任务|完成|实现|达到|达成|兑现|落实|了吗|了没有|没有|吗|呢|怎么样|如何|情况|得|达标|"
-                    r"历年|这几年|近几年|近年来?|每年|逐年|几年来|这些年|多年来|历史|变化|趋势|走势|和|与|跟|同|比|对比|相比|"
+                    + _SERIES_WORDS + r"|和|与|跟|同|比|对比|相比|"
                     r"谁的|谁|哪个|更|高|多|少|是多少|多少|的|各|分别|\d{4}年?|去年|今年|前年|[?？!！,，。 ]")
 _GROWTH = re.compile(r"(增长|下降|减少|提高|回落)\s*(-?\d+(?:\.\d+)?)\s*%")
 
@@ -37,10 +38,6 @@ class Fact:
     qualifier: str  # 以上, 左右, 以内 …
     sentence: str
     section: str
-
-    @property
-    def shown(self) -> str:
-        return self.figure
 
 
 def _indicator_words(library, text: str, where: Route) -> str:

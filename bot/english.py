@@ -69,12 +69,8 @@ def english_words_for(report_words: set[str]) -> dict[str, list[str]]:
         if not m:
             continue
         word = m.group(2)
-        for gloss in m.group(3).split("/"):
-            gloss = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", gloss)
-            if gloss.startswith(("CL:", "variant of", "surname", "abbr.", "see ")):
-                continue
-            tokens = english_tokens(gloss)
-            if not tokens or len(tokens) > MAX_GLOSS_WORDS:
+        for tokens in _gloss_tokens(m.group(3)):
+            if len(tokens) > MAX_GLOSS_WORDS:
                 continue
             keys = set(tokens) | {" ".join(tokens[i:i + 2]) for i in range(len(tokens) - 1)}
             for key in keys:
@@ -84,15 +80,23 @@ def english_words_for(report_words: set[str]) -> dict[str, list[str]]:
     return {k: sorted(v, key=lambda w: (-len(w), w))[:8] for k, v in out.items() if len(v) <= 12}
 
 
+def _gloss_tokens(entry_glosses: str):
+    """The English words of each of an entry's glosses ('/'-separated), notes in brackets dropped;
+    glosses that are not translations (measure words, variants, surnames, cross-references) skipped."""
+    for gloss in entry_glosses.split("/"):
+        gloss = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", gloss)
+        if gloss.startswith(("CL:", "variant of", "old variant", "surname", "abbr.", "see ")):
+            continue
+        tokens = english_tokens(gloss)
+        if tokens:
+            yield tokens
+
+
 def _short_glosses(entry_glosses: str, limit: int = 5) -> list[list[str]]:
     """A word's short translations, and the head word of two-word ones ('engineering project'
     also gives 'project')."""
     out: list[list[str]] = []
-    for gloss in entry_glosses.split("/"):
-        gloss = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", gloss)
-        if gloss.startswith(("CL:", "variant of", "surname", "abbr.", "see ", "old variant")):
-            continue
-        tokens = english_tokens(gloss)
+    for tokens in _gloss_tokens(entry_glosses):
         for option in ([tokens, tokens[-1:]] if len(tokens) == 2 else [tokens] if len(tokens) == 1 else []):
             if option not in out:
                 out.append(option)

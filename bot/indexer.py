@@ -20,7 +20,6 @@ import json
 import os
 import shutil
 import sqlite3
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from bot.atomic import replacing
 from bot.curated import USERDICT_FILE, Curated, read_curated
 from bot.errors import KnowledgeError
 from bot.freshness import is_report_file
@@ -123,22 +123,16 @@ PARALLEL_FROM = 8
 
 def _build_shards(todo: list[_Entry], curated: Curated, shards: Path) -> dict[str, str]:
     """Build the shards of the new or changed reports; return {file name: refusal line}."""
-    failures: dict[str, str] = {}
     workers = min(os.cpu_count() or 1, 4)
+    args = (todo, [curated] * len(todo), [shards] * len(todo))
     if len(todo) >= PARALLEL_FROM and workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(workers) as pool:
-            results = pool.map(_build_or_refuse, todo, [curated] * len(todo), [shards] * len(todo), chunksize=4)
-            for entry, refusal in zip(todo, results):
-                if refusal:
-                    failures[entry.path.name] = refusal
-        return failures
-    for entry in todo:
-        refusal = _build_or_refuse(entry, curated, shards)
-        if refusal:
-            failures[entry.path.name] = refusal
-    return failures
+            refusals = list(pool.map(_build_or_refuse, *args, chunksize=4))
+    else:
+        refusals = list(map(_build_or_refuse, *args))
+    return {entry.path.name: refusal for entry, refusal in zip(todo, refusals) if refusal}
 
 
 def _build_or_refuse(entry: _Entry, curated: Curated, shards: Path) -> str:
@@ -178,19 +172,11 @@ def _write_catalog(db_path: Path, shards: Path, built: list[_Entry], entries: li
     """Write the catalog to a temporary file and move it into place. When the live catalog is
     usable it is copied and only the reports that changed are taken out or put in, so adding
     one report to a thousand touches one shard."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with replacing(db_path) as tmp:
         fresh = not _reusable_catalog(live, shards)
         if not fresh:
             shutil.copyfile(live, tmp)
-        counts = _sync_catalog(sqlite_utils.Database(tmp), shards, built, entries, skipped, curated, fresh)
-        os.replace(tmp, db_path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return counts
+        return _sync_catalog(sqlite_utils.Database(tmp), shards, built, entries, skipped, curated, fresh)
 
 
 def _reusable_catalog(live: Path, shards: Path) -> bool:
@@ -232,8 +218,8 @@ def _sync_catalog(db: sqlite_utils.Database, shards: Path, built: list[_Entry], 
         number += 1
         _add_report(db, shards / f"{entry.key}.db", entry, number, slugs)
     refused = {line.split(":", 1)[0] for line in skipped}
-    sources = [{"name": e.path.name, "sha256": e.sha256, "kind": "report" if e in built else "refused"}
-               for e in entries if e in built or e.path.name in refused]
+    sources = [{"name": e.path.name, "sha256": e.sha256, "kind": "report" if e.path.name in wanted else "refused"}
+               for e in entries if e.path.name in wanted or e.path.name in refused]
     # Refused files are recorded too, so an unchanged folder is not rebuilt at every start.
     sources += [{"name": n, "sha256": h, "kind": "curated"} for n, h in sorted(curated.hashes.items())]
     with conn:

@@ -22,7 +22,7 @@ from bot.answer import Answer, Answerer
 from bot.errors import IndexInvalid
 from bot.knowledge_base import ID_SPAN, GlossaryNote, ReportInfo, connect_index, match_form, open_shard, report_info
 from bot.normalize import is_traditional, normalize, to_traditional, without_surrogates
-from bot.query import expand_short_years, routing_names
+from bot.query import question_form, routing_names
 from bot.routing import Route, by_place, home_place, name_table, place_key, place_label, route
 
 # Shards kept loaded at once: each holds one report's passages and tables (a few MB).
@@ -33,10 +33,10 @@ class Library:
     """All the reports of an index, answering as one."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, reports: dict[str, ReportInfo],
-                 aliases: list[tuple[str, str]], generation: str, home: str | None = None, warm: bool = True,
-                 cache_size: int | None = None):
+                 aliases: list[tuple[str, str]], generation: str, shards: str, home: str | None = None,
+                 warm: bool = True, cache_size: int | None = None):
         self.path, self.conn, self.reports, self.aliases, self.generation = path, conn, reports, aliases, generation
-        self.shards = path.stem + ".reports"  # set from the catalog by open_library
+        self.shards = shards  # the shard folder's name, beside the catalog
         self.by_number = {r.number: r for r in reports.values()}
         self.places = by_place(list(reports.values()))
         self.names = name_table(list(reports.values()))
@@ -45,7 +45,7 @@ class Library:
         self._answer_cache = cache_size
         self._loaded: OrderedDict[str, Answerer] = OrderedDict()
         self._lock = threading.Lock()
-        if warm:
+        if warm:  # the home report answers from the first question (pypinyin, OpenCC, tables loaded)
             self.answerer(self.home_report.id)
 
     # Reports
@@ -88,7 +88,7 @@ class Library:
         from bot.crossreport import cross_report_answer
 
         question = without_surrogates(question or "")
-        text = expand_short_years(match_form(normalize(question[:200])))
+        text = question_form(question[:200])
         where = route(list(self.reports.values()), text, self.home, self.places, self.names)
         if len(self.reports) > 1:
             started = time.perf_counter()
@@ -211,7 +211,6 @@ class Library:
         return self.answerer(report.id).kb.passages.get(passage_id) if report else None
 
     def figures(self, report_id: str) -> list[dict]:
-        self.conn.row_factory = sqlite3.Row
         return [dict(r) for r in self.conn.execute("select * from figures where report_id = ? order by rowid", (report_id,))]
 
     def close(self) -> None:
@@ -237,10 +236,5 @@ def open_library(path: Path | str, home: str | None = None, warm: bool = True, c
         aliases = [(r["alias"], r["canonical"]) for r in conn.execute("select alias, canonical from aliases") if r["alias"]]
     except sqlite3.DatabaseError as err:
         raise IndexInvalid(f"{path}: not a readable report index ({err}) — rebuild it with `reportbot index`") from err
-    library = Library(path, conn, reports, aliases, info.get("build_id", "0"), home=None, warm=False, cache_size=cache_size)
-    library.shards = info.get("shards", library.shards)
-    library.home = home_place(list(reports.values()), home)
-    library._warm = warm
-    if warm:  # the home report answers from the first question (pypinyin, OpenCC, tables loaded)
-        library.answerer(library.home_report.id)
-    return library
+    return Library(path, conn, reports, aliases, info.get("build_id", "0"), info.get("shards", path.stem + ".reports"),
+                   home=home, warm=warm, cache_size=cache_size)

@@ -453,8 +453,13 @@ def expand_short_years(text: str) -> str:
     return _SHORT_YEAR.sub(lambda m: f"20{m.group(1)}年", text)
 
 
+def question_form(raw: str) -> str:
+    """A question as it is matched and routed: normalised, in the match form, short years expanded."""
+    return expand_short_years(match_form(normalize(raw)))
+
+
 def understand(kb: KnowledgeBase, raw: str) -> Query:
-    text = expand_short_years(match_form(normalize(raw)))
+    text = question_form(raw)
     report = pick_report(kb, text)
     q = Query(raw=raw, text=text, traditional=is_traditional(raw), report=report)
     q.raw_text = text  # before typo correction: '地址' must not become a report word first
@@ -610,6 +615,7 @@ def _whole_unknown_runs(kb: KnowledgeBase, text: str, groups: list[TermGroup]) -
     that word is its alternative. Runs become groups here; the other words are returned."""
     corpus = kb.corpus
     tokens = kb.tokenizer.words(text)
+    others = [w for w in tokens if len(w) >= 2 and w in corpus]  # the question's report words
     out: list[str] = []
     run: list[str] = []
     at, run_end = 0, -1
@@ -629,7 +635,6 @@ def _whole_unknown_runs(kb: KnowledgeBase, text: str, groups: list[TermGroup]) -
                     i += 1
                 continue
             i += 2
-            others = [w for w in tokens if len(w) >= 2 and w in corpus]
             compound = _compound_of_parts(kb, pair, others)
             if compound:
                 groups.append(TermGroup(pair, [compound], related=[pair]))

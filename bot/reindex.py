@@ -2,7 +2,7 @@
 
 The new index is built into a candidate file, checked (SQLite integrity, non-zero counts, smoke
 questions answered) and only then moved over the live index with an atomic rename; the caller
-then swaps the in-memory Answerer. Questions in flight finish on the old one. A process killed at
+then swaps the in-memory Library. Questions in flight finish on the old one. A process killed at
 any moment leaves either the old or the new complete index in place, never a half-written one.
 """
 
@@ -26,7 +26,7 @@ SMOKE_LIMIT = 3
 @dataclass
 class ReindexResult:
     build: BuildResult
-    answerer: Library
+    library: Library
     seconds: float
 
 

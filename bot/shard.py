@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
 
 import sqlite_utils
 
+from bot.atomic import replacing
 from bot.english import compositional_english, english_words_for
 from bot.figures import extract_figures
 from bot.normalize import normalize
@@ -157,16 +156,8 @@ def build_shard(report: Report, encoding: str, userdict: list[tuple[str, int, st
     prefixes = prefix_dictionary(vocab)
     tokenizer = Tokenizer(prefixes)
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        counts = _write(sqlite_utils.Database(tmp), report, encoding, prefixes, synonyms, english, tokenizer)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return counts
+    with replacing(path) as tmp:
+        return _write(sqlite_utils.Database(tmp), report, encoding, prefixes, synonyms, english, tokenizer)
 
 
 def _write(db: sqlite_utils.Database, report: Report, encoding: str, prefixes, synonyms, english, tokenizer) -> dict:

@@ -63,19 +63,17 @@ class BotService:
 
     def __init__(self, settings: Settings, library, stats: StatsLog | None = None):
         self.settings = settings
-        self._answerer = library
-        self.conversation = Conversation(lambda: self._answerer)
+        self._library = library
+        self.conversation = Conversation(lambda: self._library)
         self.stats = stats or StatsLog(settings.stats_path)
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
         self._reindex_task: asyncio.Task | None = None
         self.admin = Admin(settings.knowledge_dir, settings.index_path, settings.stats_path, settings.home_place)
-        self.admin_chat = AdminChat(self.admin, lambda: self._answerer)
+        self.admin_chat = AdminChat(self.admin, lambda: self._library)
 
     @property
     def library(self):
-        return self._answerer
-
-    answerer = library
+        return self._library
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids
@@ -96,7 +94,7 @@ class BotService:
         """Answer from a new index from now on (after /reindex or an admin's change)."""
         if result is None:
             return
-        old, self._answerer = self._answerer, result.answerer
+        old, self._library = self._library, result.library
         # Questions in flight may still read the old index: close it a little later.
         asyncio.get_running_loop().call_later(30, old.close)
 
@@ -151,10 +149,8 @@ async def send_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: 
     message = update.effective_message
     threaded = chat.type != ChatType.PRIVATE and message is not None
     chunks = split_message(reply.html)
-    if reply.photo is not None:
-        await send_photo(update, context, reply)
-        if len(reply.html) <= CAPTION_LIMIT:
-            return  # the text went as the photo's caption
+    if reply.photo is not None and await send_photo(update, context, reply):
+        return  # the text went as the photo's caption
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
         kwargs = {"reply_markup": _markup(reply) if last else None}
@@ -166,12 +162,14 @@ async def send_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: 
 CAPTION_LIMIT = 1024  # Telegram's limit for a photo's caption
 
 
-async def send_photo(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
-    """A chart, with the reply as its caption when it fits (else the text follows)."""
+async def send_photo(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> bool:
+    """A chart, with the reply as its caption when it fits (else the text follows); whether
+    the caption carried the text."""
     chat = update.effective_chat
     fits = len(reply.html) <= CAPTION_LIMIT
     kwargs = {"caption": reply.html, "reply_markup": _markup(reply)} if fits else {}
     await deliver(lambda: context.bot.send_photo(chat.id, photo=reply.photo, **kwargs))
+    return fits
 
 
 # Questions

@@ -75,7 +75,7 @@ def test_a_bad_alias_is_refused_with_the_reason(admin, line, message):
 def test_an_alias_is_added_once_and_takes_effect_without_a_reparse(admin):
     result = admin.add_alias("马路本色 = 洗街", 7)
     assert result.build.parsed == 0  # the shards were reused: only the catalog was rewritten
-    assert "马路本色" in result.answerer.ask("去年洗街排第几").answer
+    assert "马路本色" in result.library.ask("去年洗街排第几").answer
     with pytest.raises(AdminError, match="已经有这条说法了"):
         admin.add_alias("马路本色 = 洗街", 7)
     assert admin.aliases_from_chat() == [("马路本色", "洗街")]
