@@ -129,8 +129,9 @@ def _pieces_about(text: str, query: Query) -> list[str]:
     pieces that belong to them ('同比增长10%')."""
     pieces = [p for p in re.split(r"(?<=[,;。])", text) if p]
     # A single character ('新' of 新开) names nothing: the pieces are those of the question's words.
-    named = ([g for g in query.groups if not g.frame and (len(g.word) >= 2 or any(len(a) >= 2 for a in g.alternatives))]
-             or [g for g in query.groups if not g.frame])
+    # Nor does an everyday verb ('修了' -> 建成 in '一级公路建成通车'): the thing counted does.
+    content = [g for g in query.groups if not g.frame and not g.verb] or [g for g in query.groups if not g.frame]
+    named = [g for g in content if len(g.word) >= 2 or any(len(a) >= 2 for a in g.alternatives)] or content
     keep = [any(alt in match_form(piece) for g in named for alt in g.alternatives + g.related) for piece in pieces]
     for i in range(1, len(pieces)):
         if keep[i - 1] and not keep[i] and _ATTACHED.match(pieces[i]):

@@ -97,6 +97,7 @@ class KnowledgeBase:
     tokenizer: Tokenizer
     conn: sqlite3.Connection
     synonyms: dict[str, list[str]] = field(default_factory=dict)  # everyday word -> report words (bot.thesaurus)
+    classes: dict[str, list[str]] = field(default_factory=dict)  # Cilin class code -> report words (bot.thesaurus)
     english: dict[str, list[str]] = field(default_factory=dict)  # English word or phrase -> report words (bot.english)
     generation: str = "0"  # the build id: buttons made from another build are stale
     offset: int = 0  # added to the shard's passage ids (unique across a library's shards)
@@ -266,9 +267,10 @@ def _load(path: Path, conn: sqlite3.Connection, aliases: list[tuple[str, str]], 
     prefixes = json.loads(conn.execute("select value from tokenizer where key = 'prefix_dictionary'").fetchone()[0])
     if not reports or not passages:
         raise IndexInvalid(f"{path}: the index holds no report — rebuild it with `reportbot index`")
-    tables = {r["key"]: r["value"] for r in conn.execute("select key, value from tokenizer where key in ('synonyms', 'english')")}
+    tables = {r["key"]: r["value"] for r in conn.execute("select key, value from tokenizer where key in ('synonyms', 'classes', 'english')")}
     kb = KnowledgeBase(path, reports, passages, glossary, figures, aliases, Tokenizer(prefixes), conn,
-                       synonyms=json.loads(tables.get("synonyms", "{}")), english=json.loads(tables.get("english", "{}")),
+                       synonyms=json.loads(tables.get("synonyms", "{}")), classes=json.loads(tables.get("classes", "{}")),
+                       english=json.loads(tables.get("english", "{}")),
                        offset=offset)
     for p in passages.values():
         kb.by_report.setdefault(p.report_id, []).append(p)

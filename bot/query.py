@@ -13,6 +13,7 @@ from rapidfuzz.distance import Levenshtein
 from bot.knowledge_base import KnowledgeBase, ReportInfo, match_form
 from bot.english import english_tokens, stem
 from bot.normalize import is_traditional, normalize
+from bot.thesaurus import related_words
 from bot.tokenizer import STOPWORDS
 
 GREETING = re.compile(
@@ -119,6 +120,9 @@ class TermGroup:
     # Less than 1 for a word the reports never use (an everyday word that often paraphrases what
     # the report names otherwise: '旧楼' for 既有住宅): it must not outweigh the words that match.
     weight: float = 1.0
+    # The report's words of the same thesaurus class ('救助' for 救济): they count for much less.
+    loose: list[str] = field(default_factory=list)
+    verb: bool = False  # an everyday verb ('盖', '养着'): weighs less, and names no clause to answer from
 
 
 @dataclass
@@ -501,15 +505,22 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     # '有多大', '多长', '多少张(床)': read into the units asked, not words to look for.
     stripped = re.sub(r"多长|多宽|多大|多高|多远|多深|多重|多久", " ", stripped)
     stripped = re.sub(r"(几|多少)(?:万|亿)?(?:个|家|所|座|条|项|人次|人|次|件|台|辆|栋|幢|户|亩|株|棵|盏|套|位|名|批|处|场|间|张|列|趟|"
-                      r"头|只|艘|吨|对|管)", r" \1 ", stripped)
+                      r"头|只|艘|吨|对|管|平方公里|平方米|公里|公顷|千瓦时|千瓦|立方米|米|天|小时|个月|元|块钱?)", r" \1 ", stripped)
     rewritten, aliases = _apply_aliases(kb, stripped)
     q.foreign_places = [w for w in kb.tokenizer.words(stripped) if _is_foreign_place(kb, w)] + _unknown_place_names(kb, stripped)
-    q.groups = _groups(kb, stripped, aliases)[:MAX_GROUPS]
+    q.groups = _groups(kb, stripped, aliases, q.asks_quantity)[:MAX_GROUPS]
     return q
 
 
 FRAME_WORDS = frozenset("方式 方法 办法 措施 举措 内容 方面 做法 情况 成绩 成果 效果 进展 事情 东西 事 哪方面 工作 具体 报告 文件 "
-                        "主要 重点 有关 相关 荣誉 称号 地方 方向 思路 要求 安排 打算 政策".split())
+                        "主要 重点 有关 相关 荣誉 称号 地方 方向 思路 要求 安排 打算 政策 "
+                        # The dimension asked ('多大面积'), read into the units; and the directions
+                        # that complete a verb ('派下去').
+                        "面积 长度 数量 人数 下去 下来 上去 上来 出来 出去 起来 进来 进去 过来 回来".split())
+# An everyday verb counts for this much of its weight in a 多少/几 question: the thing counted
+# and its unit say which number is asked; the verb people use for what was done (盖, 弄, 派,
+# 养着) is mostly another word for the report's (建成, 选派, 存栏).
+VERB_WEIGHT = 0.5
 ENGLISH_STOPWORDS = frozenset(
     "a an the of is are was were be been what which who whom whose does do did mean means meaning how many much "
     "in on at for to and or by with from about this that it its 's please tell me xihu district nanchang "
@@ -563,7 +574,7 @@ def _is_foreign_place(kb: KnowledgeBase, word: str) -> bool:
     return kb.tokenizer.freq(word) >= 500 and kb.corpus.count(word) < 3
 
 
-def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]]) -> list[TermGroup]:
+def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_quantity: bool = False) -> list[TermGroup]:
     """Content words with their alternatives; an alias's words are one group with its canonical forms."""
     groups: list[TermGroup] = []
     rest = text
@@ -583,7 +594,8 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]]) -> list
                 present = [w for w in related if w in kb.corpus]
                 if present:
                     own, related = present, [w for w in related if w not in present]
-            groups.append(TermGroup(alias, own, related))
+            verb = asks_quantity and _everyday_verb(kb, alias)
+            groups.append(TermGroup(alias, own, related, weight=VERB_WEIGHT if verb else 1.0, verb=verb))
     groups += _english_groups(kb, rest)
     for word in _recut(kb, _whole_unknown_runs(kb, rest, groups)):
         word = word.strip()
@@ -597,14 +609,50 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]]) -> list
         # A word the reports never say, known only through the thesaurus, weighs less (Cilin's
         # groups are loose: 电动 sits with 活动); one the thesaurus does not know either keeps its
         # full weight: it is what the question is about ('下辖', '朝代').
-        weight = UNKNOWN_WEIGHT if len(word) >= 2 and word not in kb.corpus and kb.synonyms.get(word) else 1.0
-        groups.append(TermGroup(word, [word], related=kb.synonyms.get(word, [])[:8],
-                                frame=word in FRAME_WORDS or word.isascii() and word.isalpha(), weight=weight))
+        unknown = len(word) >= 2 and word not in kb.corpus
+        loose = _loose_relatives(kb, word) if unknown else []
+        weight = UNKNOWN_WEIGHT if unknown and kb.synonyms.get(word) else 1.0
+        verb = asks_quantity and _everyday_verb(kb, word) and not _modifies_next(kb, text, word)
+        if verb:
+            weight *= VERB_WEIGHT
+        # A place word that names no place ('城里', '路边') and that the report never says frames
+        # the question: it is where, not what.
+        frame = (word in FRAME_WORDS or word.isascii() and word.isalpha()
+                 or word not in kb.corpus and (word in _GENERIC_PLACES or _LOCATIVE.fullmatch(word)))
+        groups.append(TermGroup(word, [word], related=kb.synonyms.get(word, [])[:8], frame=frame, weight=weight,
+                                loose=loose, verb=verb))
     return groups
+
+
+def _loose_relatives(kb: KnowledgeBase, word: str) -> list[str]:
+    """The report's words of the word's thesaurus class, but not its synonyms (already counted)
+    nor a part of it: '面积' is not a relative of '总面积' but the same thing, less the total asked."""
+    synonyms = kb.synonyms.get(word, ())
+    return [w for w in related_words(word, kb.classes) if w not in synonyms and w not in word and word not in w]
+
+
+def _everyday_verb(kb: KnowledgeBase, word: str) -> bool:
+    """A one-character verb, as people say what the report names in two ('盖' for 建成, '派' for
+    选派), also with an aspect ending or 新/再 ('养着', '修了', '新装'). A two-character verb is
+    a word of its own ('下辖', '常住') and keeps its weight."""
+    return kb.tokenizer.is_verb(word) and len(kb.tokenizer.verb_stem(word)) == 1
+
+
+def _modifies_next(kb: KnowledgeBase, text: str, word: str) -> bool:
+    """Is the word followed by a noun it describes ('常住人口', '流动人口'), rather than used as
+    the verb of the question ('修了多少', '新装的光伏')?"""
+    at = text.find(word)
+    if at < 0:
+        return False
+    following = kb.tokenizer.words(text[at + len(word):at + len(word) + 6])
+    nxt = following[0] if following else ""
+    return len(nxt) >= 2 and nxt not in STOPWORDS and nxt not in FRAME_WORDS and not _TIME_WORDS.match(nxt) and not _UNIT_WORDS.match(nxt)
 
 
 _SUFFIXES = "子儿头"
 UNKNOWN_WEIGHT = 0.6
+# A thing and where by it ('岸边', '村里', '街上'): a word the report never uses that says where.
+_LOCATIVE = re.compile(r"[\u4e00-\u9fff](?:边|里|上|旁|外|内|前|后)")
 
 
 def _whole_unknown_runs(kb: KnowledgeBase, text: str, groups: list[TermGroup]) -> list[str]:
@@ -639,7 +687,8 @@ def _whole_unknown_runs(kb: KnowledgeBase, text: str, groups: list[TermGroup]) -
             if compound:
                 groups.append(TermGroup(pair, [compound], related=[pair]))
             else:
-                groups.append(TermGroup(pair, [pair], related=kb.synonyms.get(pair, [])[:8], weight=UNKNOWN_WEIGHT))
+                groups.append(TermGroup(pair, [pair], related=kb.synonyms.get(pair, [])[:8], weight=UNKNOWN_WEIGHT,
+                                        loose=_loose_relatives(kb, pair)))
         run.clear()
 
     for token in tokens:

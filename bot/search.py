@@ -31,12 +31,18 @@ def _fts_match(query: Query) -> str:
     return " OR ".join('"' + w.replace('"', '""') + '"' for w in sorted(words))
 
 
+LOOSE_CREDIT = 0.4  # a word of the same thesaurus class: evidence, far from saying it
+
+
 def _exact_credit(kb: KnowledgeBase, report_id: str, group: TermGroup) -> dict[int, float]:
     """{passage id: credit} for one question word: 1 where the passage says it in the report's
     own terms, a little less in another name for it (the report's '地区生产总值' beats a literal
     'GDP' inside '人均GDP'), 0.5 where only its section title says it, 0.3 where another clause
     of its sentence does ('预期' in '主要预期目标是:' for each target listed after it)."""
     credit: dict[int, float] = {}
+    for alt in group.loose:
+        for pid in kb.containing(report_id, alt):
+            credit[pid] = LOOSE_CREDIT
     for alt in group.alternatives:
         # The other clauses of the same sentence, and the section title, are the clause's context.
         for where, share in (("sentence_norm", 0.3), ("context", 0.5)):
@@ -116,13 +122,21 @@ def matches_rarest(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
     """Does the passage say the question's rarest word among those the report uses at all?
     ('洪城科贷通…贷款' answered with another loan is not an answer.)"""
     report_id = query.report.id
-    present = [g for g in query.groups if not g.frame and len(g.word) >= 2
-               and any(alt in kb.report_text(report_id) for alt in g.alternatives + g.related)]
+    said = [g for g in query.groups if not g.frame and any(alt in kb.report_text(report_id) for alt in g.alternatives + g.related)]
+    # Single characters say little, unless they are all the question has ('种了多少亩树').
+    present = [g for g in said if len(g.word) >= 2] or said
     if not present:
         return False
     weights = {id(g): _weight(kb, report_id, g) for g in present}
     top = max(weights.values())
-    return all(p.id in _exact_credit(kb, report_id, g) for g in present if weights[id(g)] >= 0.9 * top)
+    text = kb.report_text(report_id)
+
+    def says(g: TermGroup) -> bool:
+        credit = _exact_credit(kb, report_id, g).get(p.id, 0.0)
+        # A word the report itself uses must be said as such: a thesaurus neighbour ('问题' for
+        # 事故) is not the thing asked about.
+        return credit >= 1.0 if any(alt in text for alt in g.alternatives) else credit > 0
+    return all(says(g) for g in present if weights[id(g)] >= 0.9 * top)
 
 
 # A word in this many passages or fewer names one particular thing ('百花洲', '糖料蔗').

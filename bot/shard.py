@@ -24,12 +24,12 @@ from bot.figures import extract_figures
 from bot.normalize import normalize
 from bot.report import Report
 from bot.schema import SCHEMA_VERSION
-from bot.thesaurus import synonyms_for
+from bot.thesaurus import class_words, synonyms_for
 from bot.tokenizer import Tokenizer, prefix_dictionary, select_vocabulary, substrings_of
 
 PATH_SEP = " › "
 # Bump when parsing or shard building changes what a shard holds: every shard is rebuilt.
-PARSER_VERSION = "8.5"
+PARSER_VERSION = "8.7"
 
 
 def shard_key(report_sha256: str, userdict_sha256: str, overrides: dict | None) -> str:
@@ -144,7 +144,9 @@ def build_shard(report: Report, encoding: str, userdict: list[tuple[str, int, st
         vocab[word] = (max(freq, vocab.get(word, (0, ""))[0]), "term")
     # The thesaurus's everyday words must be cut as words too ('交税', not 交/税), or they
     # are never looked up.
-    synonyms = synonyms_for({w for w in vocab if len(w) >= 2} & substrings)
+    report_words = {w for w in vocab if len(w) >= 2} & substrings
+    synonyms = synonyms_for(report_words)
+    classes = class_words(report_words)
     english = english_words_for(substrings)
     # The report's named terms ('胡子工程', quoted or noted) in English composed from their parts.
     named = {f for note in report.notes for f in note.forms} | {w for w, _f, _t in userdict if w in substrings}
@@ -157,10 +159,10 @@ def build_shard(report: Report, encoding: str, userdict: list[tuple[str, int, st
     tokenizer = Tokenizer(prefixes)
 
     with replacing(path) as tmp:
-        return _write(sqlite_utils.Database(tmp), report, encoding, prefixes, synonyms, english, tokenizer)
+        return _write(sqlite_utils.Database(tmp), report, encoding, prefixes, synonyms, classes, english, tokenizer)
 
 
-def _write(db: sqlite_utils.Database, report: Report, encoding: str, prefixes, synonyms, english, tokenizer) -> dict:
+def _write(db: sqlite_utils.Database, report: Report, encoding: str, prefixes, synonyms, classes, english, tokenizer) -> dict:
     with db.conn:
         passages = _passages(report)
         for offset, row in enumerate(passages):
@@ -200,6 +202,7 @@ def _write(db: sqlite_utils.Database, report: Report, encoding: str, prefixes, s
         # fresh process must stay well under a second).
         db["tokenizer"].insert({"key": "prefix_dictionary", "value": json.dumps(prefixes, ensure_ascii=False, sort_keys=True)}, pk="key")
         db["tokenizer"].insert({"key": "synonyms", "value": json.dumps(synonyms, ensure_ascii=False, sort_keys=True)})
+        db["tokenizer"].insert({"key": "classes", "value": json.dumps(classes, ensure_ascii=False, sort_keys=True)})
         db["tokenizer"].insert({"key": "english", "value": json.dumps(english, ensure_ascii=False, sort_keys=True)})
         db["index_info"].insert_all([
             {"key": "schema_version", "value": str(SCHEMA_VERSION)},

