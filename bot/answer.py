@@ -220,6 +220,7 @@ class Answerer:
                 if self._no_such_number(query, hit.passage):
                     hit.score -= 0.2
             hits.sort(key=lambda h: (-h.score, h.passage.id))
+        self._prefer_year_asked(query, hits)
         if note and note_score >= MIN_GLOSSARY_SCORE and (
                 query.define_term or not query.wants_number or (note_score >= 0.95 and _PARTS.search(query.text))):
             return self._glossary_answer(note, hits, base)
@@ -249,6 +250,18 @@ class Answerer:
             return Answer(answered=False, kind="none", answer=not_found_text(query.report, f"报告没有{query.foreign_places[0]}的这项内容"), **base,
                           reason="place")
         return self._passage_answer(query, best, hits[1:], base)
+
+    def _prefer_year_asked(self, query: Query, hits: list[Hit]) -> None:
+        """'2021年老房子装了几台电梯': when the best passage is of another year (next year's plan
+        names 老旧小区 too) and one close behind it is of the year asked and answers on its own,
+        that one answers."""
+        if not (query.year and hits and hits[0].passage.year and hits[0].passage.year != query.year):
+            return
+        for i, hit in enumerate(hits[1:4], start=1):
+            if (hit.passage.year == query.year and hit.score >= hits[0].score - CLEAR_MARGIN
+                    and hit.coverage >= self._coverage_needed(query, hit)):
+                hits.insert(0, hits.pop(i))
+                return
 
     def _not_found(self, query: Query, base: dict, hits: list[Hit], reason: str = "") -> Answer:
         """No sure answer. When a passage comes close (the grey zone), say so and show it with
@@ -316,7 +329,8 @@ class Answerer:
         if (m := _ORDINAL.search(query.raw_text)) and m.group(0) not in p.text and re.search(rf"第.{{1,2}}{m.group(2)}", p.text):
             # '第三针完成率' where the report gives the first and second only.
             return f"报告没有{m.group(0)}的数字"
-        if _STOCK.search(query.raw_text) and not _FLOW_ASKED.search(query.raw_text) and _only_increases(near):
+        if (_STOCK.search(query.raw_text) and not _FLOW_ASKED.search(query.raw_text) and not _FLOW.search(query.raw_text)
+                and _only_increases(near)):
             # '区里一共有多少个停车位': the report gives what was added (新增泊位2738个), not the total.
             return "报告只给出了新增的数字,没有总数"
         if query.units and not units_fit(query.units, frozenset(u for u in units if u)):

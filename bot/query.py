@@ -597,7 +597,8 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
             verb = asks_quantity and _everyday_verb(kb, alias)
             groups.append(TermGroup(alias, own, related, weight=VERB_WEIGHT if verb else 1.0, verb=verb))
     groups += _english_groups(kb, rest)
-    for word in _recut(kb, _whole_unknown_runs(kb, rest, groups)):
+    others = _report_words(kb, text)
+    for word in _recut(kb, _whole_unknown_runs(kb, rest, groups, others)):
         word = word.strip()
         if (not word or word in STOPWORDS or _TIME_WORDS.match(word) or re.fullmatch(r"[\W_]+", word)
                 or _UNIT_WORDS.match(word) or _is_foreign_place(kb, word)):
@@ -610,6 +611,10 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
         # groups are loose: 电动 sits with 活动); one the thesaurus does not know either keeps its
         # full weight: it is what the question is about ('下辖', '朝代').
         unknown = len(word) >= 2 and word not in kb.corpus
+        if unknown and word[-1] in _SUFFIXES and (compound := _compound_of_parts(kb, word, others)):
+            # '充电的桩子' -> 充电桩: the report's compound of another question word and this one's stem.
+            groups.append(TermGroup(word, [compound], related=[word]))
+            continue
         loose = _loose_relatives(kb, word) if unknown else []
         weight = UNKNOWN_WEIGHT if unknown and kb.synonyms.get(word) else 1.0
         verb = asks_quantity and _everyday_verb(kb, word) and not _modifies_next(kb, text, word)
@@ -655,15 +660,15 @@ UNKNOWN_WEIGHT = 0.6
 _LOCATIVE = re.compile(r"[\u4e00-\u9fff](?:边|里|上|旁|外|内|前|后)")
 
 
-def _whole_unknown_runs(kb: KnowledgeBase, text: str, groups: list[TermGroup]) -> list[str]:
+def _whole_unknown_runs(kb: KnowledgeBase, text: str, groups: list[TermGroup], others: list[str]) -> list[str]:
     """The question's words, except that a word the reports never use falls apart into single
     characters in the report's own vocabulary ('黑车' -> 黑/车): matching those characters alone
     would find '扫黑'. Such a run of adjacent characters stays one word, of less weight; when the
     question's other words and the run's stem make a report word ('充电' + '棚子' -> 充电棚),
-    that word is its alternative. Runs become groups here; the other words are returned."""
+    that word is its alternative (`others`: the question's report words, aliases' included).
+    Runs become groups here; the other words are returned."""
     corpus = kb.corpus
     tokens = kb.tokenizer.words(text)
-    others = [w for w in tokens if len(w) >= 2 and w in corpus]  # the question's report words
     out: list[str] = []
     run: list[str] = []
     at, run_end = 0, -1
@@ -712,6 +717,10 @@ def _whole_unknown_runs(kb: KnowledgeBase, text: str, groups: list[TermGroup]) -
 
 # Characters that join words rather than belong to them: a run of unknown characters stops there.
 _NOT_IN_RUNS = set("了几的是在有和与及或就也都还要会将把被给对从向到个家位名多少吗呢不没很太更最能可该让使第排")
+
+
+def _report_words(kb: KnowledgeBase, text: str) -> list[str]:
+    return [w for w in kb.tokenizer.words(text) if len(w) >= 2 and w in kb.corpus]
 
 
 def _compound_of_parts(kb: KnowledgeBase, word: str, others: list[str]) -> str | None:

@@ -34,7 +34,7 @@ _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+|\d+(?:\.\d+)?%?")
 
 # Function words and question words: they say how something is asked, not what about.
 STOPWORDS = frozenset(
-    "的 了 是 在 和 与 及 或 有 为 对 把 被 将 等 也 都 就 还 又 并 而 之 其 这 那 哪 些 个 中 上 下 "
+    "的 了 是 在 和 与 及 或 有 为 对 把 被 将 给 让 等 也 都 就 还 又 并 而 之 其 这 那 哪 些 个 中 上 下 "
     "吗 呢 吧 啊 呀 么 嘛 哦 请问 请 问 一下 我 我们 你 你们 他 她 它 想 想知道 知道 告诉 "
     "多少 几 几个 多 少 什么 啥 怎么 怎样 如何 哪些 哪个 哪几 是否 有没有 能否 可以 "
     "时候 情况 方面 具体 分别 到底 大概 大约 一共 总共 了解 一个 怎么样 怎么办 哪儿 哪里 咋 咋样 呀 啦 地方 什么样 哪方面 哪家 哪位 谁 是不是 有多少 多大 里 内 "
