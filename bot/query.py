@@ -594,7 +594,7 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
                 present = [w for w in related if w in kb.corpus]
                 if present:
                     own, related = present, [w for w in related if w not in present]
-            verb = asks_quantity and _everyday_verb(kb, alias)
+            verb = asks_quantity and _everyday_verb(kb, alias, text)
             groups.append(TermGroup(alias, own, related, weight=VERB_WEIGHT if verb else 1.0, verb=verb))
     groups += _english_groups(kb, rest)
     others = _report_words(kb, text)
@@ -617,7 +617,7 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
             continue
         loose = _loose_relatives(kb, word) if unknown else []
         weight = UNKNOWN_WEIGHT if unknown and kb.synonyms.get(word) else 1.0
-        verb = asks_quantity and _everyday_verb(kb, word) and not _modifies_next(kb, text, word)
+        verb = asks_quantity and _everyday_verb(kb, word, text) and not _modifies_next(kb, text, word)
         if verb:
             weight *= VERB_WEIGHT
         # A place word that names no place ('城里', '路边') and that the report never says frames
@@ -636,10 +636,14 @@ def _loose_relatives(kb: KnowledgeBase, word: str) -> list[str]:
     return [w for w in related_words(word, kb.classes) if w not in synonyms and w not in word and word not in w]
 
 
-def _everyday_verb(kb: KnowledgeBase, word: str) -> bool:
+def _everyday_verb(kb: KnowledgeBase, word: str, text: str) -> bool:
     """A one-character verb, as people say what the report names in two ('盖' for 建成, '派' for
-    选派), also with an aspect ending or 新/再 ('养着', '修了', '新装'). A two-character verb is
-    a word of its own ('下辖', '常住') and keeps its weight."""
+    选派), also with an aspect ending or 新/再 ('养着', '修了', '新装'). A character followed by
+    an aspect ending in the question is a verb whatever the dictionary says ('种了': jieba has
+    种 as a measure word). A two-character verb is a word of its own ('下辖', '常住') and keeps
+    its weight."""
+    if len(word) == 1 and re.search(re.escape(word) + "[了着过]", text):
+        return True
     return kb.tokenizer.is_verb(word) and len(kb.tokenizer.verb_stem(word)) == 1
 
 
