@@ -596,6 +596,11 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
                     own, related = present, [w for w in related if w not in present]
             verb = asks_quantity and _everyday_verb(kb, alias, text)
             groups.append(TermGroup(alias, own, related, weight=VERB_WEIGHT if verb else 1.0, verb=verb))
+    for code in dict.fromkeys(_CODES.findall(rest)):
+        # 'pm2.5', 'pm10', '5g': one name, letters and digits together; 'pm' alone would find PM2.5
+        # for PM10.
+        rest = rest.replace(code, " ")
+        groups.append(TermGroup(code, [code]))
     groups += _english_groups(kb, rest)
     others = _report_words(kb, text)
     for word in _recut(kb, _whole_unknown_runs(kb, rest, groups, others)):
@@ -660,6 +665,7 @@ def _modifies_next(kb: KnowledgeBase, text: str, word: str) -> bool:
 
 _SUFFIXES = "子儿头"
 UNKNOWN_WEIGHT = 0.6
+_CODES = re.compile(r"(?<![a-z\d.])(?:[a-z]+\d+(?:\.\d+)?|\d+[a-z]+)(?![a-z\d])")
 # A thing and where by it ('岸边', '村里', '街上'): a word the report never uses that says where.
 _LOCATIVE = re.compile(r"[\u4e00-\u9fff](?:边|里|上|旁|外|内|前|后)")
 
