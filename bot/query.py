@@ -228,7 +228,8 @@ _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def warm_up(kb: KnowledgeBase) -> None:
-    """Build the lazy tables (typo terms, alias table, corpus bigrams) before the first user."""
+    """Build the lazy tables (typo terms, alias table, corpus bigrams, the thesaurus classes
+    read for an unknown word) before the first user."""
     understand(kb, "暖机")
     _bigram_positions(kb, kb.corpus)
     kb.build_indexes()
