@@ -8,8 +8,8 @@ closest passage shown, still as no answer) — for the bot and for BM25 over jie
 reports' sentences (rank-bm25, answering with the best sentence when it scores above zero), in
 the same run. --types prints the same outcomes for each question type.
 
-A set whose questions name fixture reports (a "report" field, files of tests/fixtures/corpus) is
-asked of an index holding the shipped report and those reports.
+A set whose questions name fixture reports (a "report" field, files of tests/fixtures/corpus or
+tests/fixtures/unseen) is asked of an index holding the shipped report and those reports.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ from bot.scoring import outcomes, score  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
+# Reports written for judging only, never used in tuning or by the tests: each with its questions.
+UNSEEN = ROOT / "tests" / "fixtures" / "unseen"
 DEFAULT_SETS = ["questions-dev.jsonl", "questions-extra.jsonl", "questions-holdout.jsonl", "questions-fresh.jsonl",
                 "questions-everyday.jsonl", "holdout/questions-words.jsonl", "holdout/questions-words2.jsonl",
                 "holdout/questions-words3.jsonl"]
@@ -82,13 +84,14 @@ def load(path: Path) -> list[dict]:
 
 def library_for(questions: list[dict], workdir: Path, cache: dict):
     """The shipped knowledge, plus the fixture reports the questions name."""
-    extra = sorted({q["report"] for q in questions if isinstance(q.get("report"), str) and (CORPUS / q["report"]).exists()})
+    named = {q["report"] for q in questions if isinstance(q.get("report"), str)}
+    extra = sorted(folder / name for name in named for folder in (CORPUS, UNSEEN) if (folder / name).exists())
     key = tuple(extra)
     if key not in cache:
         knowledge = workdir / f"k{len(cache)}"
         shutil.copytree(ROOT / "knowledge", knowledge)
-        for name in extra:
-            shutil.copy(CORPUS / name, knowledge)
+        for path in extra:
+            shutil.copy(path, knowledge)
         build_index(knowledge, knowledge / "index.db")
         library = open_library(knowledge / "index.db", cache_size=0)  # every question timed as asked the first time
         cache[key] = (library, BM25Baseline(library))

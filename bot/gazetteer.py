@@ -229,6 +229,10 @@ def _english_names(place: Place) -> set[str]:
     word = "".join(lazy_pinyin(place.short))
     kind = "autonomous region" if place.name.endswith("自治区") else _ENGLISH_KIND.get(place.kind, "")
     names = {word, f"{word} {kind}".strip()}
+    if place.kind:
+        # The whole name in pinyin, as people write it: xihuqu, etuokeqianqi, xihu qu.
+        suffix = "".join(lazy_pinyin(place.kind))
+        names |= {word + suffix, f"{word} {suffix}"}
     if place.parent:
         parent = "".join(lazy_pinyin(short_name(place.parent)))
         names |= {f"{parent} {word}", f"{word}, {parent}"}

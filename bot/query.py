@@ -458,6 +458,19 @@ def expand_short_years(text: str) -> str:
     return _SHORT_YEAR.sub(lambda m: f"20{m.group(1)}年", text)
 
 
+# '2023年政府工作报告中,2022年…': the year of the report asked, not the year asked about.
+_REPORT_NAMED = re.compile(r"(?<!\d)(20\d\d)\s*年?(?:的|度)?\s*(?:(?:\S{0,8}?)(?:人民)?政府)?(?:工作)?报告(?:中|里|上|显示|提到|说)?"
+                           r"|(?<!\d)(20\d\d)(?:'s)?\s+(?:government\s+)?work\s+report")
+
+
+def report_named(text: str) -> tuple[int | None, str]:
+    """(the year of the report a question names, the question without that name)."""
+    m = _REPORT_NAMED.search(text)
+    if m is None:
+        return None, text
+    return int(m.group(1) or m.group(2)), text[:m.start()] + " " + text[m.end():]
+
+
 def question_form(raw: str) -> str:
     """A question as it is matched and routed: normalised, in the match form, short years expanded."""
     return expand_short_years(match_form(normalize(raw)))
@@ -473,6 +486,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
         return q
     text, q.corrections = correct_typos(kb, text)
     q.text = text
+    _named_year, text = report_named(text)
 
     if m := _YEAR.search(text):
         q.explicit_year = q.year = int(m.group(1))
@@ -509,7 +523,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
                       r"头|只|艘|吨|对|管|平方公里|平方米|公里|公顷|千瓦时|千瓦|立方米|米|天|小时|个月|元|块钱?)", r" \1 ", stripped)
     rewritten, aliases = _apply_aliases(kb, stripped)
     q.foreign_places = [w for w in kb.tokenizer.words(stripped) if _is_foreign_place(kb, w)] + _unknown_place_names(kb, stripped)
-    q.groups = _groups(kb, stripped, aliases, q.asks_quantity)[:MAX_GROUPS]
+    q.groups = _groups(kb, stripped, aliases, q.asks_quantity, english_names(raw))[:MAX_GROUPS]
     return q
 
 
@@ -524,7 +538,7 @@ FRAME_WORDS = frozenset("方式 方法 办法 措施 举措 内容 方面 做法
 VERB_WEIGHT = 0.5
 ENGLISH_STOPWORDS = frozenset(
     "a an the of is are was were be been what which who whom whose does do did mean means meaning how many much "
-    "in on at for to and or by with from about this that it its 's please tell me xihu district nanchang "
+    "in on at for to and or by with from about according accord this that it its 's please tell me xihu district nanchang "
     "will would can could should has have had there their they we our you your did get got number amount "
     "year last this next 2021 2022 per plan planned planning target goal aim expect expected create created build "
     "built add added give given install installed achieve achieved reach reached set complete completed finish "
@@ -575,7 +589,8 @@ def _is_foreign_place(kb: KnowledgeBase, word: str) -> bool:
     return kb.tokenizer.freq(word) >= 500 and kb.corpus.count(word) < 3
 
 
-def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_quantity: bool = False) -> list[TermGroup]:
+def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_quantity: bool = False,
+            names: frozenset = frozenset()) -> list[TermGroup]:
     """Content words with their alternatives; an alias's words are one group with its canonical forms."""
     groups: list[TermGroup] = []
     rest = text
@@ -602,7 +617,7 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
         # for PM10.
         rest = rest.replace(code, " ")
         groups.append(TermGroup(code, [code]))
-    groups += _english_groups(kb, rest)
+    groups += _english_groups(kb, rest, names)
     others = _report_words(kb, text)
     for word in _recut(kb, _whole_unknown_runs(kb, rest, groups, others)):
         word = word.strip()
@@ -746,10 +761,18 @@ def _compound_of_parts(kb: KnowledgeBase, word: str, others: list[str]) -> str |
     return None
 
 
-def _english_groups(kb: KnowledgeBase, text: str) -> list[TermGroup]:
+def english_names(raw: str) -> frozenset:
+    """Capitalised English words after a sentence's first ('Otog Front Banner', 'Jiujiang'),
+    stemmed as english_tokens are: names. Acronyms (GDP) are words."""
+    words = re.findall(r"[A-Za-z]+", raw)
+    return frozenset(stem(w.lower()) for i, w in enumerate(words) if i and w[0].isupper() and not w.isupper())
+
+
+def _english_groups(kb: KnowledgeBase, text: str, names: frozenset = frozenset()) -> list[TermGroup]:
     """English words, translated into the report's words through CC-CEDICT (bot.english); a
     two-word phrase ('street light') is tried before its words. An English word with no
-    translation still counts, for little: it says what the question is about."""
+    translation still counts, for little: it says what the question is about; unless it is a
+    capitalised name (`names`: 'Otog Front Banner'), which says where, not what."""
     tokens = [t for t in english_tokens(text) if len(t) >= 2 and t not in ENGLISH_STOPWORDS]
     groups, i = [], 0
     while i < len(tokens):
@@ -769,7 +792,7 @@ def _english_groups(kb: KnowledgeBase, text: str) -> list[TermGroup]:
             # One English word translates loosely ('renovate' -> 修复, 更新, 装修): it counts for
             # less than a phrase ('old neighborhoods') or a report word.
             groups.append(TermGroup(word, kb.english[word][:6], weight=0.6))
-        elif word not in ENGLISH_STOPWORDS and not word.isdigit():
+        elif word not in ENGLISH_STOPWORDS and not word.isdigit() and word not in names:
             groups.append(TermGroup(word, [word], frame=True))
         i += 1
     return groups

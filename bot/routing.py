@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.knowledge_base import ReportInfo
-from bot.query import routing_names
+from bot.query import report_named, routing_names
 
 _YEAR = re.compile(r"(20\d\d)\s*年?")
 _WANTS_PLAN = re.compile(r"目标|计划|预期|力争|打算|安排|准备|将要|要做|任务|target|goal|plan")
@@ -120,6 +120,11 @@ def route(reports: list[ReportInfo], text: str, home: str, groups: dict[str, lis
     place = places[0] if places else home
     own = groups.get(place) or next(iter(groups.values()))
     newest = own[-1]
+    named_year, rest = report_named(text)
+    named = next((r for r in own if r.year == named_year), None)
+    if named is not None:
+        # '2023年政府工作报告中,2022年GDP多少': that report, whatever year the question asks.
+        return Route([named], places, question_year(rest, named), years=written_years(rest))
     year = question_year(text, newest)
     years = written_years(text)
     if year is None:

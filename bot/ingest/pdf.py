@@ -91,6 +91,9 @@ def _drop_running_lines(lines: list[_Line], heights: list[float]) -> list[_Line]
             if not (band(l) and (PAGE_NUMBER.match(l.text) or repeated[shape(l.text)] >= threshold))]
 
 
+_ENDS_PARAGRAPH = tuple("。!?;:!?;:”」』)")
+
+
 def _paragraphs(lines: list[_Line]) -> list[str]:
     if not lines:
         return []
@@ -101,7 +104,11 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
     previous: _Line | None = None
     for line in lines:
         indented = line.x0 > left + 1.2 * char
-        previous_full = previous is not None and previous.x1 >= right - 1.5 * char
+        previous_full = previous is not None and (
+            previous.x1 >= right - 1.5 * char
+            # A line a few characters short of the margin that stops mid-sentence (a glyph the
+            # font lacked, a wide character) still runs on; a heading is shorter than this.
+            or previous.x1 >= right - 4.5 * char and not previous.text.rstrip().endswith(_ENDS_PARAGRAPH))
         if previous is None or indented or not previous_full:
             out.append(line.text)
         else:
