@@ -29,7 +29,7 @@ from bot.tokenizer import Tokenizer, prefix_dictionary, select_vocabulary, subst
 
 PATH_SEP = " › "
 # Bump when parsing or shard building changes what a shard holds: every shard is rebuilt.
-PARSER_VERSION = "9.0"
+PARSER_VERSION = "9.2"
 
 
 def shard_key(report_sha256: str, userdict_sha256: str, overrides: dict | None) -> str:
@@ -155,7 +155,7 @@ def build_shard(report: Report, encoding: str, userdict: list[tuple[str, int, st
         english[phrase] = sorted(set(english.get(phrase, [])) | set(words), key=lambda w: (-len(w), w))[:8]
     for word in sorted(synonyms):
         vocab.setdefault(word, (1000, ""))
-    prefixes = prefix_dictionary(vocab)
+    prefixes = prefix_dictionary(vocab, (w for w in vocab if len(w) >= 2 and w in substrings))
     tokenizer = Tokenizer(prefixes)
 
     with replacing(path) as tmp:

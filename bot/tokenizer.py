@@ -34,7 +34,7 @@ _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+|\d+(?:\.\d+)?%?")
 
 # Function words and question words: they say how something is asked, not what about.
 STOPWORDS = frozenset(
-    "的 了 是 在 和 与 及 或 有 为 对 把 被 将 给 让 等 也 都 就 还 又 并 而 之 其 这 那 哪 些 个 中 上 下 "
+    "的 了 是 在 和 与 及 或 有 为 对 把 被 将 给 让 边 旁 等 也 都 就 还 又 并 而 之 其 这 那 哪 些 个 中 上 下 "
     "吗 呢 吧 啊 呀 么 嘛 哦 请问 请 问 一下 我 我们 你 你们 他 她 它 想 想知道 知道 告诉 "
     "多少 几 几个 多 少 什么 啥 怎么 怎样 如何 哪些 哪个 哪几 是否 有没有 能否 可以 "
     "时候 情况 方面 具体 分别 到底 大概 大约 一共 总共 了解 一个 怎么样 怎么办 哪儿 哪里 咋 咋样 呀 啦 地方 什么样 哪方面 哪家 哪位 谁 是不是 有多少 多大 里 内 "
@@ -53,6 +53,9 @@ def substrings_of(texts: Iterable[str], longest: int = 8) -> set[str]:
                 for j in range(i + 2, min(i + longest + 1, len(run) + 1)):
                     substrings.add(run[i:j])
     return substrings
+
+
+REPORT_WORD_BOOST = 10
 
 
 def select_vocabulary(substrings: set[str], extra_terms: Iterable[str]) -> dict[str, tuple[int, str]]:
@@ -80,7 +83,7 @@ def select_vocabulary(substrings: set[str], extra_terms: Iterable[str]) -> dict[
 KEPT_TAGS = ("ns", "term", "v")
 
 
-def prefix_dictionary(vocab: dict[str, tuple[int, str]]) -> dict:
+def prefix_dictionary(vocab: dict[str, tuple[int, str]], report_words: Iterable[str] = ()) -> dict:
     """What a Tokenizer needs, ready to store in the index as JSON and load in milliseconds:
     jieba's prefix dictionary (every word and, at 0, its prefixes), the total, the kept tags."""
     freq: dict[str, int] = {}
@@ -92,7 +95,7 @@ def prefix_dictionary(vocab: dict[str, tuple[int, str]]) -> dict:
         for k in range(1, len(word)):
             freq.setdefault(word[:k], 0)
     tags = {word: tag for word, (_count, tag) in vocab.items() if tag in KEPT_TAGS}
-    return {"freq": freq, "total": max(total, 1), "tags": tags}
+    return {"freq": freq, "total": max(total, 1), "tags": tags, "report_words": sorted(report_words)}
 
 
 class Tokenizer:
@@ -102,9 +105,17 @@ class Tokenizer:
         self._jieba = jieba.Tokenizer()
         # jieba keeps its prefix dictionary in FREQ/total; filling them ourselves skips the
         # bundled dictionary entirely.
-        self._jieba.FREQ, self._jieba.total, self._jieba.initialized = prefixes["freq"], prefixes["total"], True
-        self.tags = prefixes["tags"]
         self._freq = prefixes["freq"]
+        cut_freq = self._freq
+        if prefixes.get("report_words"):
+            # The report's own words are the likelier cut of a question ('年轻人才' -> 年轻/人才,
+            # not 年轻人/才, when the report says 人才); freq() still gives jieba's count.
+            cut_freq = dict(self._freq)
+            for word in prefixes["report_words"]:
+                if cut_freq.get(word):
+                    cut_freq[word] *= REPORT_WORD_BOOST
+        self._jieba.FREQ, self._jieba.total, self._jieba.initialized = cut_freq, prefixes["total"], True
+        self.tags = prefixes["tags"]
         self._words: dict[str, list[str]] = {}
 
 
