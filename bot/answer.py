@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from bot.figures import FIGURE
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form
 from bot.normalize import to_traditional, without_surrogates
-from bot.query import Query, understand, units_fit, warm_up
+from bot.query import CODE, Query, understand, units_fit, warm_up
 from bot.search import Hit, match_glossary, matches_rarest, misses_rare_name, rank, unknown_share
 
 MAX_ANSWER_CHARS = 300
@@ -51,6 +51,9 @@ _FLOW = re.compile(r"新增|新建|建成|完成|增加|改造|新开|开工|引
                    r"认领|整治|查处|新设|新批|开通|上线|实施|启动|认定|培育|入统|登记|获批|创建|落户")
 
 
+# An amount asked per person or per month, and the words that give one.
+_PER_ASKED = re.compile(r"每人|人均|每个人|一个人|每月|每个月|一个月|月均|每户|户均")
+_PER_GIVEN = re.compile(r"每人|人均|每户|户均|每月|月均|/月|/人|每年|年均|标准")
 _ORDINAL = re.compile(r"第([一二三四五六七八九十\d]{1,2})(针|剂|次|批|期|届|轮|季度)")
 
 
@@ -234,6 +237,10 @@ class Answerer:
             # '百花洲接待游客多少人次' answered with 滕王阁's visitors: a number about something else.
             return self._not_found(query, base, hits, "报告没有这一项的数字")
         best = hits[0]
+        missing_code = next((g.word for g in query.groups if CODE.fullmatch(g.word) and g.word not in best.passage.norm), None)
+        if missing_code:
+            # 'PM10' is not 'PM2.5': a code names one thing, and the passage does not name it.
+            return self._not_found(query, base, hits, f"报告没有{missing_code.upper()}的数字")
         if query.asks_person:
             return Answer(answered=False, kind="none", answer=not_found_text(query.report, "报告没有个人情况或办公信息"), **base)
         if best.passage.role == "meta" and query.asks_quantity and not query.units:
@@ -336,6 +343,9 @@ class Answerer:
                 and _only_increases(near)):
             # '区里一共有多少个停车位': the report gives what was added (新增泊位2738个), not the total.
             return "报告只给出了新增的数字,没有总数"
+        if _PER_ASKED.search(query.raw_text) and not _PER_GIVEN.search(p.text):
+            # '高龄津贴每人每月多少': the report gives what was paid in all (3860万元), not per head.
+            return "报告只给出了总数,没有每人或每月的数字"
         if query.units and not units_fit(query.units, frozenset(u for u in units if u)):
             return "报告提到了这件事,但没有给出这样的数字"
         return None

@@ -37,7 +37,7 @@ _LIST = re.compile(r"哪些|哪几|哪个|哪三|哪两|哪四|哪五|哪六|分
 
 _UNIT_QUESTIONS = [
     ("percent", re.compile(r"增长[^,,。?]{0,6}?(?:多少|几)|增长目标|增速目标|增幅|增速|增长率|百分之|百分比|比重|比例|占比|[^\W\d]率|下降了?多少|提高了?多少|降了?多少|几个点|多少个点")),
-    ("money", re.compile(r"多少钱|几块钱|钱|金额|资金|多少元|几元|多少万元|多少亿|工资|补贴|贷款|授信|费用|经费|花了|花费|税收|"
+    ("money", re.compile(r"多少钱|几块钱|钱|金额|资金|多少元|几元|多少万元|多少亿|工资|补贴|贷款|授信|费用|经费|花了|花费|税收|支出|"
                          r"[^\W\d_]额(?!度)|总投资|投资额|总值|收入|损失|how much money|amount|revenue|value of|yuan")),
     ("length", re.compile(r"多长|多远|多高|几米|多少米|几公里|多少公里|长度|高度")),
     ("area", re.compile(r"多大面积|面积|多少平方|几平方|多少亩|几亩")),
@@ -612,7 +612,7 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
                     own, related = present, [w for w in related if w not in present]
             verb = asks_quantity and _everyday_verb(kb, alias, text)
             groups.append(TermGroup(alias, own, related, weight=VERB_WEIGHT if verb else 1.0, verb=verb))
-    for code in dict.fromkeys(_CODES.findall(rest)):
+    for code in dict.fromkeys(CODE.findall(rest)):
         # 'pm2.5', 'pm10', '5g': one name, letters and digits together; 'pm' alone would find PM2.5
         # for PM10.
         rest = rest.replace(code, " ")
@@ -654,7 +654,8 @@ def _loose_relatives(kb: KnowledgeBase, word: str) -> list[str]:
     """The report's words of the word's thesaurus class, but not its synonyms (already counted)
     nor a part of it: '面积' is not a relative of '总面积' but the same thing, less the total asked."""
     synonyms = kb.synonyms.get(word, ())
-    return [w for w in related_words(word, kb.classes) if w not in synonyms and w not in word and word not in w]
+    return [w for w in related_words(word, kb.classes)
+            if w not in synonyms and w not in word and word not in w][:6]
 
 
 def _everyday_verb(kb: KnowledgeBase, word: str, text: str) -> bool:
@@ -681,7 +682,7 @@ def _modifies_next(kb: KnowledgeBase, text: str, word: str) -> bool:
 
 _SUFFIXES = "子儿头"
 UNKNOWN_WEIGHT = 0.6
-_CODES = re.compile(r"(?<![a-z\d.])(?:[a-z]+\d+(?:\.\d+)?|\d+[a-z]+)(?![a-z\d])")
+CODE = re.compile(r"(?<![a-z\d.])(?:[a-z]+\d+(?:\.\d+)?|\d+[a-z]+)(?![a-z\d])")
 # A thing and where by it ('岸边', '村里', '街上'): a word the report never uses that says where.
 _LOCATIVE = re.compile(r"[\u4e00-\u9fff](?:边|里|上|旁|外|内|前|后)")
 
@@ -751,13 +752,17 @@ def _report_words(kb: KnowledgeBase, text: str) -> list[str]:
 
 def _compound_of_parts(kb: KnowledgeBase, word: str, others: list[str]) -> str | None:
     """'棚子' beside '充电' -> '充电棚': the report's compound of another question word and this
-    word's stem."""
+    word's stem, also with one character between ('停车' + '位子' -> 停车泊位)."""
     stem = word.rstrip(_SUFFIXES) or word
     corpus = kb.corpus
     for other in others:
         for candidate in (other + stem, stem + other):
             if candidate != other and candidate in corpus:
                 return candidate
+    if len(stem) == 1:
+        for other in others:
+            if m := re.search(re.escape(other) + r"[\u4e00-\u9fff]" + re.escape(stem), corpus):
+                return m.group(0)
     return None
 
 

@@ -15,7 +15,12 @@ from functools import lru_cache
 from pathlib import Path
 
 CLASS_CODE = 5  # Cilin's codes: A a 01 A 01 =; the first five characters name a small class of related groups
-MAX_RELATED = 6
+# Cilin's major classes of doing and being (E features, F actions, G mental, H activities, I states,
+# J relations): a class of these holds near-synonyms (翻修 and 改造, 救济 and 救助). A class of
+# things (A people, B objects, C time and space, D abstractions) holds kinds of one thing that
+# are not each other (客运, 公交, 农贸): a question about one is not answered by another.
+RELATED_CLASSES = tuple("EFGHIJ")
+MAX_RELATED = 40
 
 
 def _cilin_file() -> Path | None:
@@ -77,7 +82,7 @@ def class_words(report_words: set[str]) -> dict[str, list[str]]:
     out: dict[str, set[str]] = {}
     for code, words in _words_by_code():
         own = [w for w in words if w in report_words]
-        if own:
+        if own and code.startswith(RELATED_CLASSES):
             out.setdefault(code[:CLASS_CODE], set()).update(own)
     return {code: sorted(words) for code, words in sorted(out.items())}
 
