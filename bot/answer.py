@@ -51,6 +51,23 @@ _FLOW = re.compile(r"新增|新建|建成|完成|增加|改造|新开|开工|引
                    r"认领|整治|查处|新设|新批|开通|上线|实施|启动|认定|培育|入统|登记|获批|创建|落户")
 
 
+# 'X占Y比重': Y named as the whole a share is taken of.
+_SHARE_OF = re.compile(r"占[^,;。]{1,24}?(?:比重|比例|份额|的比)")
+
+
+def _named_only_as_whole(query: Query, text: str) -> bool:
+    """Does the passage name the question's thing only as the whole of a share ('占一般公共
+    预算支出比重'), so that its amounts are of a part?"""
+    shares = "".join(m.group(0) for m in _SHARE_OF.finditer(text))
+    if not shares:
+        return False
+    rest = _SHARE_OF.sub(" ", text)
+    named = [g for g in query.groups if not g.frame and not g.verb and len(g.word) >= 2]
+    in_share = [g for g in named if any(alt in shares for alt in g.alternatives)]
+    # Some of its words outside the share ('民生类支出') do not name it whole.
+    return bool(in_share) and not all(any(alt in rest for alt in g.alternatives) for g in in_share)
+
+
 # An amount asked per person or per month, and the words that give one.
 _PER_ASKED = re.compile(r"每人|人均|每个人|一个人|每月|每个月|一个月|月均|每户|户均")
 _PER_GIVEN = re.compile(r"每人|人均|每户|户均|每月|月均|/月|/人|每年|年均|标准")
@@ -343,6 +360,9 @@ class Answerer:
                 and _only_increases(near)):
             # '区里一共有多少个停车位': the report gives what was added (新增泊位2738个), not the total.
             return "报告只给出了新增的数字,没有总数"
+        if "percent" not in query.units and _named_only_as_whole(query, p.text):
+            # '一般公共预算支出多少': '民生支出…占一般公共预算支出比重78.6%' gives a part of it.
+            return "报告只给出了其中一部分的数字"
         if _PER_ASKED.search(query.raw_text) and not _PER_GIVEN.search(p.text):
             # '高龄津贴每人每月多少': the report gives what was paid in all (3860万元), not per head.
             return "报告只给出了总数,没有每人或每月的数字"

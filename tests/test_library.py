@@ -152,3 +152,34 @@ def test_one_side_of_a_pair_is_never_corrected_into_the_other(library):
     # The 2024 report gives 城镇 income only: 农村 is not a typo of 城镇.
     answer = library.ask("2023年西湖区农村居民人均可支配收入多少")
     assert not answer.answered and "56399元" not in answer.answer
+
+
+@pytest.mark.parametrize("question, report, expect", [
+    # The report named by its year; the year asked is the other one.
+    ("南昌市西湖区2023年政府工作报告中,2022年地区生产总值是多少?", "2023-nanchang-xihu", "727.24亿元"),
+    ("According to its 2023 work report, what were Xihu District's retail sales of consumer goods in 2022?",
+     "2023-nanchang-xihu", "417.16亿元"),
+])
+def test_a_report_named_by_its_year_answers_for_the_year_asked(library, question, report, expect):
+    answer = library.ask(question)
+    assert answer.answered and answer.report_id == report and expect in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question, expect", [
+    ("东湖区2022年装了多少个给电动车充电的桩子?", "410个"),  # 桩子 + 充电 -> 充电桩; 装 is an everyday verb
+    ("东湖区2022年新认定的 high-tech enterprises 有多少家?", "47家"),  # 新认定 asks what was added
+    ("东湖区2022年 PM2.5 平均浓度多少", "29微克"),  # PM2.5 one name; 微克 a unit
+    ("东湖区2022年给困难户一共发了多少救济钱?", "8960万元"),  # 救济 and 救助: one thesaurus class of helping
+])
+def test_everyday_words_reach_the_report_figure(library, question, expect):
+    answer = library.ask(question)
+    assert answer.answered and expect in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "东湖区2022年PM10浓度是多少",  # the report gives PM2.5 only
+    "东湖区2022年常住人口多少",  # 常住 describes 人口 here: it keeps its weight as a word
+    "东湖区2022年一般公共预算支出总共多少亿",  # a share of the spending is not the spending
+])
+def test_look_alike_figures_are_not_given_as_answers(library, question):
+    assert not library.ask(question).answered
