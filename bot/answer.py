@@ -13,7 +13,7 @@ from bot.figures import FIGURE
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form
 from bot.normalize import to_traditional, without_surrogates
 from bot.query import CODE, Query, understand, units_fit, warm_up
-from bot.search import Hit, match_glossary, matches_rarest, misses_rare_name, rank, unknown_share
+from bot.search import Hit, match_glossary, matches_rarest, misses_rare_name, misses_report_word, rank, unknown_share
 
 MAX_ANSWER_CHARS = 300
 # Below this share of the question's (weighted) words found in the best passage, the report
@@ -314,7 +314,7 @@ class Answerer:
             # Everyday words the reports never use ('岸边', '城里') may stand around what they do
             # name, when that passage stands clearly above the next.
             clear = second is None or best.coverage >= second.coverage + CLEAR_MARGIN
-            if unknown <= MAX_UNKNOWN_SHARE or (clear and unknown <= MAX_UNKNOWN_SHARE_CLEAR):
+            if (unknown <= MAX_UNKNOWN_SHARE or (clear and unknown <= MAX_UNKNOWN_SHARE_CLEAR)) and not misses_report_word(self.kb, query, best.passage):
                 return MIN_COVERAGE_WITH_NUMBER
         return MIN_COVERAGE
 

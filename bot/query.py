@@ -31,7 +31,7 @@ _DEFINE = [
     re.compile(r"^(?:what does|what is|what's|meaning of|define|explain)\s+(?P<t>.+?)(?:\s+mean|\s+means)?[\s??]*$", re.I),
 ]
 _QUANTITY = re.compile(r"多少|(?<!哪)几|目标|水平|多快|(?<![a-z])gdp(?![a-z])|number of|amount|(?<![a-z])rate(?![a-z])|growth|(?<![a-z])total(?![a-z])|百分之|比重|比例|增长|增速|增幅|下降|率|总额|总量|规模|金额|数量|how many|how much|多大|多高|多长|多远|排名|第几")
-_SPAN = re.compile(r"五年|年均|平均每年|每年平均|十[一二三四]五|这几年|近几年|历年|累计")
+SPAN = re.compile(r"五年|年均|平均每年|每年平均|十[一二三四]五|这几年|近几年|历年|累计|five years|5 years|cumulative|annual average")
 _LIST = re.compile(r"哪些|哪几|哪个|哪三|哪两|哪四|哪五|哪六|分别是|包括|包含|有什么|是什么(?!时候|时间)|什么(?!时候|时间|意思)|名单|列举|哪家|哪里|哪儿|谁")
 
 
@@ -511,7 +511,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     q.asks_quantity = bool(_ASKS_QUANTITY.search(text))
     q.asks_person = bool(_PERSON_FACTS.search(q.raw_text))
     q.wants_list = bool(_LIST.search(text))
-    q.wants_span = bool(_SPAN.search(text))
+    q.wants_span = bool(SPAN.search(text))
 
     stripped = text
     for name in own_place_names(report):
@@ -528,7 +528,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
 
 
 FRAME_WORDS = frozenset("方式 方法 办法 措施 举措 内容 方面 做法 情况 成绩 成果 效果 进展 事情 东西 事 哪方面 工作 具体 报告 文件 "
-                        "主要 重点 有关 相关 荣誉 称号 地方 方向 思路 要求 安排 打算 政策 "
+                        "主要 重点 有关 相关 荣誉 称号 地方 方向 思路 要求 安排 打算 政策 政府 "
                         # The dimension asked ('多大面积'), read into the units; and the directions
                         # that complete a verb ('派下去').
                         "面积 长度 数量 人数 下去 下来 上去 上来 出来 出去 起来 进来 进去 过来 回来".split())

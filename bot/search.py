@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage
-from bot.query import CONTRASTS, Query, TermGroup, idf, units_fit
+from bot.query import CONTRASTS, SPAN, Query, TermGroup, idf, units_fit
 
 _HAS_NUMBER = re.compile(r"\d")
 
@@ -137,6 +137,20 @@ def matches_rarest(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
         # 事故) is not the thing asked about.
         return credit >= 1.0 if any(alt in text for alt in g.alternatives) else credit > 0
     return all(says(g) for g in present if weights[id(g)] >= 0.9 * top)
+
+
+def misses_report_word(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
+    """Does the passage miss a word of the question that the report itself uses (not a frame
+    word, not an everyday verb)? '规上工业总产值' is not answered by '农林牧渔业总产值': the
+    passage may cover less of the question only when what it misses is everyday talk."""
+    text = kb.report_text(query.report.id)
+    for g in query.groups:
+        # English is matched through loose glosses; '五年' through the passage's span.
+        if g.frame or g.verb or len(g.word) < 2 or g.word.isascii() or SPAN.search(g.word):
+            continue
+        if any(alt in text for alt in g.alternatives) and not _exact_credit(kb, query.report.id, g).get(p.id):
+            return True
+    return False
 
 
 # A word in this many passages or fewer names one particular thing ('百花洲', '糖料蔗').
