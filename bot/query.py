@@ -463,6 +463,22 @@ _REPORT_NAMED = re.compile(r"(?<!\d)(20\d\d)\s*年?(?:的|度)?\s*(?:(?:\S{0,8}?
                            r"|(?<!\d)(20\d\d)(?:'s)?\s+(?:government\s+)?work\s+report")
 
 
+_LINKING_DE = re.compile(r"(?<=[\u4e00-\u9fff])的(?=[\u4e00-\u9fff])(?<!目的)(?!士|确)")
+
+
+def _join_alias_across_de(kb: KnowledgeBase, text: str) -> str:
+    """'上学的名额' is the alias '上学名额': a 的 is dropped when that makes an alias whole and
+    no alias of the question already ends or starts beside it ('电动车充电的桩子' keeps its 的)."""
+    for m in reversed(list(_LINKING_DE.finditer(text))):
+        i = m.start()
+        joined = text[:i] + text[i + 1:]
+        gained = _aliases_present(kb, joined) - _aliases_present(kb, text)
+        beside = any(text.endswith(a, 0, i) or text.startswith(a, i + 1) for a in _aliases_present(kb, text))
+        if gained and not beside:
+            text = joined
+    return text
+
+
 def report_named(text: str) -> tuple[int | None, str]:
     """(the year of the report a question names, the question without that name)."""
     m = _REPORT_NAMED.search(text)
@@ -520,7 +536,8 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     # '有多大', '多长', '多少张(床)': read into the units asked, not words to look for.
     stripped = re.sub(r"多长|多宽|多大|多高|多远|多深|多重|多久", " ", stripped)
     stripped = re.sub(r"(几|多少)(?:万|亿)?(?:个|家|所|座|条|项|人次|人|次|件|台|辆|栋|幢|户|亩|株|棵|盏|套|位|名|批|处|场|间|张|列|趟|"
-                      r"头|只|艘|吨|对|管|平方公里|平方米|公里|公顷|千瓦时|千瓦|立方米|米|天|小时|个月|元|块钱?)", r" \1 ", stripped)
+                      r"头|只|艘|吨|对|管|部|根|平方公里|平方米|公里|公顷|千瓦时|千瓦|立方米|米|天|小时|个月|元|块钱?)", r" \1 ", stripped)
+    stripped = _join_alias_across_de(kb, stripped)
     rewritten, aliases = _apply_aliases(kb, stripped)
     q.foreign_places = [w for w in kb.tokenizer.words(stripped) if _is_foreign_place(kb, w)] + _unknown_place_names(kb, stripped)
     q.groups = _groups(kb, stripped, aliases, q.asks_quantity, english_names(raw))[:MAX_GROUPS]
