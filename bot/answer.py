@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from bot.figures import FIGURE
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form
 from bot.normalize import to_traditional, without_surrogates
-from bot.query import CODE, Query, understand, units_fit, warm_up
+from bot.query import CODE, Query, TermGroup, understand, units_fit, warm_up
 from bot.search import Hit, match_glossary, matches_rarest, misses_rare_name, misses_report_word, rank, unknown_share
 
 MAX_ANSWER_CHARS = 300
@@ -68,6 +68,8 @@ def _named_only_as_whole(query: Query, text: str) -> bool:
     return bool(in_share) and not all(any(alt in rest for alt in g.alternatives) for g in in_share)
 
 
+# '多少座公共快充站': the count and the phrase naming what it counts.
+_COUNTED = re.compile(r"(?:多少|几)[^\s,.;:!?,。;:!?]+")
 # An amount asked per person or per month, and the words that give one.
 _PER_ASKED = re.compile(r"每人|人均|每个人|一个人|每月|每个月|一个月|月均|每户|户均")
 _PER_GIVEN = re.compile(r"每人|人均|每户|户均|每月|月均|/月|/人|每年|年均|标准")
@@ -144,19 +146,30 @@ def _cut(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
     return head[: cut + 1 if cut > 0 else limit - 1] + "…"
 
 
-def _pieces_about(text: str, query: Query) -> list[str]:
-    """The comma-pieces of a clause that name something the question asks about, with the
-    pieces that belong to them ('同比增长10%')."""
+def _pieces_about(text: str, query: Query, named: list[TermGroup] | None = None) -> list[str]:
+    """The comma-pieces of a clause that name something the question asks about (or the
+    `named` words only), with the pieces that belong to them ('同比增长10%')."""
     pieces = [p for p in re.split(r"(?<=[,;。])", text) if p]
-    # A single character ('新' of 新开) names nothing: the pieces are those of the question's words.
-    # Nor does an everyday verb ('修了' -> 建成 in '一级公路建成通车'): the thing counted does.
-    content = [g for g in query.groups if not g.frame and not g.verb] or [g for g in query.groups if not g.frame]
-    named = [g for g in content if len(g.word) >= 2 or any(len(a) >= 2 for a in g.alternatives)] or content
+    if named is None:
+        # A single character ('新' of 新开) names nothing: the pieces are those of the question's words.
+        # Nor does an everyday verb ('修了' -> 建成 in '一级公路建成通车'): the thing counted does.
+        content = [g for g in query.groups if not g.frame and not g.verb] or [g for g in query.groups if not g.frame]
+        named = [g for g in content if len(g.word) >= 2 or any(len(a) >= 2 for a in g.alternatives)] or content
     keep = [any(alt in match_form(piece) for g in named for alt in g.alternatives + g.related) for piece in pieces]
     for i in range(1, len(pieces)):
         if keep[i - 1] and not keep[i] and _ATTACHED.match(pieces[i]):
             keep[i] = True
     return [p for p, k in zip(pieces, keep) if k]
+
+
+def _pieces_around(text: str, group: TermGroup) -> str:
+    """The comma-pieces naming the word and the piece after each ('建成…中心,' '接待群众1440人次')."""
+    pieces = [p for p in re.split(r"(?<=[,;。])", text) if p]
+    keep = set()
+    for i, piece in enumerate(pieces):
+        if any(alt in match_form(piece) for alt in group.alternatives + group.related):
+            keep |= {i, i + 1}
+    return "".join(pieces[i] for i in sorted(keep) if i < len(pieces))
 
 
 def _focus(text: str, query: Query) -> str:
@@ -337,8 +350,7 @@ class Answerer:
             memo[p.id] = self._find_no_such_number(query, p)
         return memo[p.id]
 
-    @staticmethod
-    def _find_no_such_number(query: Query, p: Passage) -> str | None:
+    def _find_no_such_number(self, query: Query, p: Passage) -> str | None:
         if not query.asks_quantity or query.wants_list or p.role not in ("review", "plan"):
             return None
         near = "".join(_pieces_about(p.text, query))
@@ -353,6 +365,13 @@ class Answerer:
         units |= {u for u, pattern in (("月", r"\d+月"), ("日", r"\d+日")) if re.search(pattern, near)}
         if not units:
             return "报告提到了这件事,但没有给出这个数字"
+        counted = self._counted_thing(query, p)
+        if counted is not None:
+            around = _pieces_around(p.text, counted)
+            if around and not re.search(r"\d", around) and not _CHINESE_COUNT.search(around):
+                # '一共建成了多少座公共快充站': '新建公共充电桩1260个,实现…公共快充站全覆盖' counts
+                # the piles; what the question names most has no number beside it.
+                return "报告提到了这件事,但没有给出这个数字"
         if (m := _ORDINAL.search(query.raw_text)) and m.group(0) not in p.text and re.search(rf"第.{{1,2}}{m.group(2)}", p.text):
             # '第三针完成率' where the report gives the first and second only.
             return f"报告没有{m.group(0)}的数字"
@@ -369,6 +388,18 @@ class Answerer:
         if query.units and not units_fit(query.units, frozenset(u for u in units if u)):
             return "报告提到了这件事,但没有给出这样的数字"
         return None
+
+    @staticmethod
+    def _counted_thing(query: Query, p: Passage) -> TermGroup | None:
+        """The thing a 多少/几 question counts, when the passage says it: the last word of the
+        phrase after the count ('多少座公共快充站' -> 快充站; '几所条件差的学校' -> 学校)."""
+        m = _COUNTED.search(query.text)
+        if m is None:
+            return None
+        tail = m.group(0)
+        said = [g for g in query.groups if not g.frame and not g.verb and len(g.word) >= 2 and g.word in tail
+                and any(alt in p.norm for alt in g.alternatives + g.related)]
+        return max(said, key=lambda g: tail.rfind(g.word), default=None)
 
     def _out_of_scope(self, query: Query) -> str | None:
         r = query.report

@@ -75,7 +75,7 @@ def _contrast_factor(query: Query, p: Passage) -> float:
 
 def rank(kb: KnowledgeBase, query: Query, limit: int = 8, rerank: int = 40) -> list[Hit]:
     report_id = query.report.id
-    weights = [_weight(kb, report_id, g) for g in query.groups]
+    weights = [term_weight(kb, report_id, g) for g in query.groups]
     total = sum(weights)
     if not total:
         return []
@@ -107,7 +107,7 @@ def rank(kb: KnowledgeBase, query: Query, limit: int = 8, rerank: int = 40) -> l
 def unknown_share(kb: KnowledgeBase, query: Query, p: Passage) -> float:
     """The share of the question's weight in words of two or more characters that the report
     never uses at all and the passage does not match either."""
-    weights = [_weight(kb, query.report.id, g) for g in query.groups]
+    weights = [term_weight(kb, query.report.id, g) for g in query.groups]
     total = sum(weights) or 1.0
     unknown = 0.0
     for g, w in zip(query.groups, weights):
@@ -127,7 +127,7 @@ def matches_rarest(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
     present = [g for g in said if len(g.word) >= 2] or said
     if not present:
         return False
-    weights = {id(g): _weight(kb, report_id, g) for g in present}
+    weights = {id(g): term_weight(kb, report_id, g) for g in present}
     top = max(weights.values())
     text = kb.report_text(report_id)
 
@@ -170,7 +170,7 @@ def misses_rare_name(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
         counts = [len(kb.containing(report_id, alt)) for alt in g.alternatives + g.related]
         present = [c for c in counts if c]
         if present:
-            named.append((g, min(present), _weight(kb, report_id, g)))
+            named.append((g, min(present), term_weight(kb, report_id, g)))
     if not named:
         return False
     top = max(w for _g, _c, w in named)
@@ -182,7 +182,7 @@ def misses_rare_name(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
                for g, c, w in named)
 
 
-def _weight(kb: KnowledgeBase, report_id: str, g: TermGroup) -> float:
+def term_weight(kb: KnowledgeBase, report_id: str, g: TermGroup) -> float:
     # The rarity of the report's own words for it; its other everyday forms only when the report
     # uses none of them ('建了' found once must not make '盖了 -> 建成' a rare word).
     own = [alt for alt in g.alternatives if kb.containing(report_id, alt)]
