@@ -559,7 +559,8 @@ ENGLISH_STOPWORDS = frozenset(
     "will would can could should has have had there their they we our you your did get got number amount "
     "year last this next 2021 2022 per plan planned planning target goal aim expect expected create created build "
     "built add added give given install installed achieve achieved reach reached set complete completed finish "
-    "finished total overall policy project projects report".split())
+    "finished total overall policy project projects report hope hoping hoped aim aims aiming intend intends want "
+    "wants seek seeks strive strives expects".split())
 ENGLISH_STOPWORDS = ENGLISH_STOPWORDS | {stem(w) for w in ENGLISH_STOPWORDS}
 # Words that ask for a kind of number ('多长', a measure word left alone by the cut): read into
 # the units asked, not topics of their own.
@@ -795,6 +796,8 @@ def _english_groups(kb: KnowledgeBase, text: str, names: frozenset = frozenset()
     two-word phrase ('street light') is tried before its words. An English word with no
     translation still counts, for little: it says what the question is about; unless it is a
     capitalised name (`names`: 'Otog Front Banner'), which says where, not what."""
+    # 'the value of exports' asks for an amount (read into the units), not about 产值.
+    text = re.sub(r"\bvalues? of\b", " ", text)
     tokens = [t for t in english_tokens(text) if len(t) >= 2 and t not in ENGLISH_STOPWORDS]
     groups, i = [], 0
     while i < len(tokens):

@@ -165,7 +165,7 @@ def misses_rare_name(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
     report_id = query.report.id
     named = []
     for g in query.groups:
-        if g.frame or len(g.word) < 2:
+        if g.frame or len(g.word) < 2 or g.word.isascii():  # English translates loosely: no names
             continue
         counts = [len(kb.containing(report_id, alt)) for alt in g.alternatives + g.related]
         present = [c for c in counts if c]
