@@ -22,6 +22,9 @@ MIN_COVERAGE = 0.57
 # A 多少/几 question whose best passage has a number of the kind asked right beside the words
 # it matched may cover less of the question: the number is evidence the words alone are not.
 MIN_COVERAGE_WITH_NUMBER = 0.40
+# ... and less again when that passage is the only one of its year giving a number of the kind
+# asked beside the thing the question counts.
+MIN_COVERAGE_COUNTED = 0.2
 MAX_UNKNOWN_SHARE = 0.25
 MAX_UNKNOWN_SHARE_CLEAR = 0.5
 # A 多少 question answered below this coverage must find its rarest word in the passage.
@@ -70,6 +73,7 @@ def _named_only_as_whole(query: Query, text: str) -> bool:
 
 # '多少座公共快充站': the count and the phrase naming what it counts.
 _COUNTED = re.compile(r"(?:多少|几)[^\s,.;:!?,。;:!?]+")
+_MEASURED = re.compile(r"(?:有|是)?(?:多长|多大|多高|多远|多宽|多少)")
 # An amount asked per person or per month, and the words that give one.
 _PER_ASKED = re.compile(r"每人|人均|每个人|一个人|每月|每个月|一个月|月均|每户|户均")
 _PER_GIVEN = re.compile(r"每人|人均|每户|户均|每月|月均|/月|/人|每年|年均|标准")
@@ -327,9 +331,41 @@ class Answerer:
             # Everyday words the reports never use ('岸边', '城里') may stand around what they do
             # name, when that passage stands clearly above the next.
             clear = second is None or best.coverage >= second.coverage + CLEAR_MARGIN
-            if (unknown <= MAX_UNKNOWN_SHARE or (clear and unknown <= MAX_UNKNOWN_SHARE_CLEAR)) and not misses_report_word(self.kb, query, best.passage):
-                return MIN_COVERAGE_WITH_NUMBER
+            if not misses_report_word(self.kb, query, best.passage):
+                if unknown <= MAX_UNKNOWN_SHARE or (clear and unknown <= MAX_UNKNOWN_SHARE_CLEAR):
+                    return MIN_COVERAGE_WITH_NUMBER
+                if self._only_passage_counting(query, best.passage):
+                    # '新修的能骑车散步的绿化步道有多长': the thing asked (绿道) beside a length in
+                    # one passage of the year only; the everyday words around it say no more.
+                    return MIN_COVERAGE_COUNTED
         return MIN_COVERAGE
+
+    def _only_passage_counting(self, query: Query, p: Passage) -> bool:
+        """Is this the one passage of its year and kind that gives a number of the kind asked
+        beside the thing the question counts?"""
+        g = self._counted_thing(query, p)
+        if g is None:
+            return False
+        _g, phrase = self._counted_phrase(query)
+        corpus = self.kb.report_text(p.report_id)
+        for other in query.groups:
+            if other.frame or other.verb or len(other.word) < 2 or other.word.isascii() or other.word in corpus:
+                continue
+            # A word the report never uses that names the thing ('进出口总额', '常住人口') makes it
+            # another thing; one outside the phrase must be a verb ('骑车散步的绿道').
+            if other.word in phrase or not self.kb.tokenizer.is_verb(other.word):
+                return False
+
+        def counts(x: Passage) -> bool:
+            if not any(alt in x.norm for alt in g.alternatives + g.related):
+                return False
+            units = frozenset((m.group("mult") or "") + m.group("unit") for m in FIGURE.finditer(_pieces_around(x.text, g)))
+            return bool(units) and (not query.units or units_fit(query.units, units))
+
+        if not counts(p):
+            return False
+        return not any(counts(x) for x in self.kb.by_report[p.report_id]
+                       if x.id != p.id and x.year == p.year and x.role == p.role and x.sentence_text != p.sentence_text)
 
     @staticmethod
     def _year_mismatch(query: Query, best: Hit) -> str | None:
@@ -390,16 +426,23 @@ class Answerer:
         return None
 
     @staticmethod
-    def _counted_thing(query: Query, p: Passage) -> TermGroup | None:
-        """The thing a 多少/几 question counts, when the passage says it: the last word of the
-        phrase after the count ('多少座公共快充站' -> 快充站; '几所条件差的学校' -> 学校)."""
-        m = _COUNTED.search(query.text)
-        if m is None:
-            return None
-        tail = m.group(0)
-        said = [g for g in query.groups if not g.frame and not g.verb and len(g.word) >= 2 and g.word in tail
-                and any(alt in p.norm for alt in g.alternatives + g.related)]
-        return max(said, key=lambda g: tail.rfind(g.word), default=None)
+    def _counted_phrase(query: Query) -> tuple[TermGroup | None, str]:
+        """The thing a 多少/几 question counts and the phrase naming it: the last word of the
+        phrase after the count ('多少座公共快充站' -> 快充站; '几所条件差的学校' -> 学校), or the
+        word just before a '有多长' ('能骑车散步的绿化步道有多长' -> 步道, phrase 绿化步道)."""
+        content = [g for g in query.groups if not g.frame and not g.verb and len(g.word) >= 2]
+        if m := _COUNTED.search(query.text):
+            phrase = m.group(0)
+        elif m := _MEASURED.search(query.text):
+            phrase = re.split(r"[的\s,.;:!?,。;:!?]", query.text[:m.start()])[-1]
+        else:
+            return None, ""
+        return max((g for g in content if g.word in phrase), key=lambda g: phrase.rfind(g.word), default=None), phrase
+
+    def _counted_thing(self, query: Query, p: Passage) -> TermGroup | None:
+        """The counted thing (_counted_phrase), when the passage says it."""
+        g, _phrase = self._counted_phrase(query)
+        return g if g is not None and any(alt in p.norm for alt in g.alternatives + g.related) else None
 
     def _out_of_scope(self, query: Query) -> str | None:
         r = query.report

@@ -427,9 +427,12 @@ def _apply_aliases(kb: KnowledgeBase, text: str) -> tuple[str, dict[str, list[st
     # A Chinese alias must not cut a word of the question in two: '建了' is not in '新建了'.
     bounds = kb.tokenizer.boundaries(text)
     present = _aliases_present(kb, text)
-    for alias, canonicals in _alias_table(kb):
-        if alias not in present:
-            continue
+    table = _alias_table(kb)
+    order = getattr(kb, "_alias_order", None)
+    if order is None:
+        order = kb._alias_order = {alias: i for i, (alias, _c) in reversed(list(enumerate(table)))}  # type: ignore[attr-defined]
+    # The aliases present, in the table's order (longest first): a handful, not the whole table.
+    for alias, canonicals in (table[order[a]] for a in sorted(present, key=order.__getitem__)):
         start = text.find(alias)
         while start != -1:
             end = start + len(alias)
