@@ -48,9 +48,9 @@ _ATTACHED = re.compile(r"^(同比|比上年|增幅|增速|总量|位居|位列|�
 
 # A question about a total ('一共有多少', '现有') with no verb of change in it, and numbers that
 # each count what was added or done in the year.
-_STOCK = re.compile(r"一共有|总共有|共有|现有|目前有|全区有|全市有|全县有|有多少|总数|总量是")
+_STOCK = re.compile(r"一共有|总共有|共有|现有|目前有|全区有|全市有|全县有|有多少|总数|总量是|保有量|保有")
 _FLOW_ASKED = re.compile(r"新增|新建|新开|建|盖|搭|修|装|种|办|招|引进|增加|多出|多了|完成|改造|换|接|剪|理|抓|破|发|投|开了|开业|搞")
-_FLOW = re.compile(r"新增|新建|建成|完成|增加|改造|新开|开工|引进|举办|招募|发放|接种|培训|种植|修剪|维修|更换|打造|设立|"
+_FLOW = re.compile(r"新增|新建|建成|完成|增加|改造|新开|开工|引进|举办|招募|发放|接种|培训|种植|修剪|维修|更换|打造|设立|销售|"
                    r"认领|整治|查处|新设|新批|开通|上线|实施|启动|认定|培育|入统|登记|获批|创建|落户")
 
 
@@ -74,6 +74,21 @@ def _named_only_as_whole(query: Query, text: str) -> bool:
 # '多少座公共快充站': the count and the phrase naming what it counts.
 _COUNTED = re.compile(r"(?:多少|几)[^\s,.;:!?,。;:!?]+")
 _MEASURED = re.compile(r"(?:有|是)?(?:多长|多大|多高|多远|多宽|多少)")
+_PER_UNIT = re.compile(r"[亩人户地]均$")
+
+
+def _named_only_per_unit(query: Query, text: str) -> bool:
+    """Is the question's counted thing said only as an average ('亩均税收', '人均…') that its own
+    words do not include?"""
+    for g in query.groups:
+        if g.frame or g.verb or len(g.word) < 2:
+            continue
+        spots = [(alt, m.start()) for alt in g.alternatives for m in re.finditer(re.escape(alt), text)]
+        if spots and all(_PER_UNIT.search(text[:at]) for _alt, at in spots):
+            return True
+    return False
+
+
 # An amount asked per person or per month, and the words that give one.
 _PER_ASKED = re.compile(r"每人|人均|每个人|一个人|每月|每个月|一个月|月均|每户|户均")
 _PER_GIVEN = re.compile(r"每人|人均|每户|户均|每月|月均|/月|/人|每年|年均|标准")
@@ -415,6 +430,9 @@ class Answerer:
                 and _only_increases(near)):
             # '区里一共有多少个停车位': the report gives what was added (新增泊位2738个), not the total.
             return "报告只给出了新增的数字,没有总数"
+        if not _PER_ASKED.search(query.raw_text) and "均" not in query.raw_text and _named_only_per_unit(query, near):
+            # '税收收入多少': '规上工业亩均税收36.8万元' is an average per 亩, not the total.
+            return "报告只给出了平均数,没有总数"
         if "percent" not in query.units and _named_only_as_whole(query, p.text):
             # '一般公共预算支出多少': '民生支出…占一般公共预算支出比重78.6%' gives a part of it.
             return "报告只给出了其中一部分的数字"
