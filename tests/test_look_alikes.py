@@ -1,0 +1,79 @@
+"""A figure that only looks like the answer is not given as one: an average for a total, a part
+for the whole it is a share of, the year's sales for the stock, PM2.5 for PM10, a count of
+something else beside the thing asked. The same report answers the questions it does answer.
+
+The report below is written for these tests: each paragraph holds one look-alike beside a
+figure that does answer something."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.indexer import build_index
+from bot.library import open_library
+
+REPORT = """2024年桐庐县政府工作报告
+
+——2024年1月8日在桐庐县第十届人民代表大会第三次会议上
+
+桐庐县人民政府县长 林晓
+
+各位代表：
+
+现在，我代表县人民政府，向大会作工作报告，请予审议。
+
+一、2023年工作回顾
+
+（一）经济运行稳中有进
+
+全县实现地区生产总值412.6亿元，增长6.1%。规上工业亩均税收达到31.5万元，新增规上工业企业52家。全年民生支出28.3亿元，占一般公共预算支出比重达到77.4%。
+
+（二）城市功能持续完善
+
+新建公共充电桩960个，实现乡镇公共快充站全覆盖。新能源汽车销售1.21万辆，增长38%。新建城市绿道18公里，改造老旧小区41个、惠及居民1.2万户。
+
+（三）生态环境持续改善
+
+全县PM2.5平均浓度为27.3微克/立方米，空气质量优良天数比例达到88.6%。
+
+二、2024年工作安排
+
+今年经济社会发展的主要预期目标是：地区生产总值增长6%左右；一般公共预算收入增长5%。
+
+新建公共充电桩1000个，改造老旧小区35个。
+"""
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("lookalikes")
+    knowledge = folder / "knowledge"
+    knowledge.mkdir()
+    (knowledge / "2024-tonglu.txt").write_text(REPORT, encoding="utf-8")
+    build_index(knowledge, folder / "index.db")
+    return open_library(folder / "index.db", cache_size=0)
+
+
+@pytest.mark.parametrize("question, expect", [
+    ("桐庐县2023年新建了多少个公共充电桩?", "960个"),
+    ("桐庐县2023年规上工业亩均税收多少?", "31.5万元"),
+    ("桐庐县2023年民生支出多少?", "28.3亿元"),
+    ("桐庐县2023年新能源汽车卖了多少辆?", "1.21万辆"),
+    ("桐庐县2023年PM2.5平均浓度多少?", "27.3微克/立方米"),
+    ("桐庐县去年翻新了多少个老小区?", "41个"),
+])
+def test_the_report_answers_what_it_says(library, question, expect):
+    answer = library.ask(question)
+    assert answer.answered and expect in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "桐庐县2023年税收收入是多少亿元?",  # 亩均税收 is an average per 亩, not the total
+    "桐庐县2023年一般公共预算支出是多少?",  # named only as the whole a share is taken of
+    "桐庐县新能源汽车保有量是多少辆?",  # the year's sales are not the stock
+    "桐庐县2023年PM10平均浓度是多少?",  # a code names one thing
+    "桐庐县一共建成了多少座公共快充站?",  # the number beside it counts the charging piles
+])
+def test_a_look_alike_figure_is_not_an_answer(library, question):
+    answer = library.ask(question)
+    assert not answer.answered, answer.answer
