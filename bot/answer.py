@@ -181,6 +181,13 @@ def _pieces_about(text: str, query: Query, named: list[TermGroup] | None = None)
     return [p for p, k in zip(pieces, keep) if k]
 
 
+def _one_char_off(phrase: str, text: str) -> bool:
+    """Does the text say the phrase with one character changed ('生长总值' in '生产总值'): a typo,
+    not another thing?"""
+    n = len(phrase)
+    return any(sum(a != b for a, b in zip(phrase, text[i:i + n])) == 1 for i in range(len(text) - n + 1))
+
+
 def _pieces_around(text: str, group: TermGroup) -> str:
     """The comma-pieces naming the word and the piece after each ('建成…中心,' '接待群众1440人次')."""
     pieces = [p for p in re.split(r"(?<=[,;。])", text) if p]
@@ -286,6 +293,10 @@ class Answerer:
             # '百花洲接待游客多少人次' answered with 滕王阁's visitors: a number about something else.
             return self._not_found(query, base, hits, "报告没有这一项的数字")
         best = hits[0]
+        if query.asks_quantity and best.passage.role in ("review", "plan"):
+            other = self._other_thing(query, best.passage)
+            if other:
+                return self._not_found(query, base, hits, other)
         missing_code = next((g.word for g in query.groups if CODE.fullmatch(g.word) and g.word not in best.passage.norm), None)
         if missing_code:
             # 'PM10' is not 'PM2.5': a code names one thing, and the passage does not name it.
@@ -443,18 +454,45 @@ class Answerer:
             return "报告提到了这件事,但没有给出这样的数字"
         return None
 
+    def _other_thing(self, query: Query, p: Passage) -> str | None:
+        """Does the question name another thing than the passage counts? A quantity it states
+        that the passage does not ('60岁以上' where the report says 65岁以上), or a word the
+        report never uses joined to the counted thing ('入境游客' where the report counts all
+        游客)."""
+        for m in FIGURE.finditer(query.raw_text):
+            number = m.group("num")
+            if m.group("unit") not in ("年", "月", "日", "天") and not re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", p.text):
+                return f"报告没有{m.group(0)}的这项数字"
+        g, phrase = self._counted_phrase(query)
+        if g is None or not any(alt in p.norm for alt in g.alternatives + g.related):
+            return None
+        corpus = self.kb.report_text(p.report_id)
+        at = phrase.rfind(g.word)
+        for other in query.groups:
+            if other is g or other.frame or other.verb or len(other.word) < 2 or other.word.isascii():
+                continue
+            end = phrase.find(other.word) + len(other.word)
+            # A word, not a typo ('新曾就业'): jieba knows it.
+            unknown = (not any(alt in corpus for alt in other.alternatives + other.related)
+                       and self.kb.tokenizer.freq(other.word) > 0)
+            if unknown and 0 < end == at and not _one_char_off(other.word + g.word, p.norm):
+                return f"报告没有“{other.word}{g.word}”的数字"
+        return None
+
     @staticmethod
     def _counted_phrase(query: Query) -> tuple[TermGroup | None, str]:
         """The thing a 多少/几 question counts and the phrase naming it: the last word of the
-        phrase after the count ('多少座公共快充站' -> 快充站; '几所条件差的学校' -> 学校), or the
-        word just before a '有多长' ('能骑车散步的绿化步道有多长' -> 步道, phrase 绿化步道)."""
+        phrase after the count ('多少座公共快充站' -> 快充站; '几所条件差的学校' -> 学校), or of
+        the phrase before it when the count ends the question ('入境游客多少人次' -> 游客;
+        '能骑车散步的绿化步道有多长' -> 步道, phrase 绿化步道)."""
         content = [g for g in query.groups if not g.frame and not g.verb and len(g.word) >= 2]
-        if m := _COUNTED.search(query.text):
-            phrase = m.group(0)
-        elif m := _MEASURED.search(query.text):
-            phrase = re.split(r"[的\s,.;:!?,。;:!?]", query.text[:m.start()])[-1]
-        else:
+        m = _COUNTED.search(query.text) or _MEASURED.search(query.text)
+        if m is None:
             return None, ""
+        phrase = m.group(0)
+        if not any(g.word in phrase for g in content):
+            # '接待入境游客多少人次': the count closes the phrase; the thing comes before it.
+            phrase = re.split(r"[的\s,.;:!?,。;:!?]", query.text[:m.start()])[-1]
         return max((g for g in content if g.word in phrase), key=lambda g: phrase.rfind(g.word), default=None), phrase
 
     def _counted_thing(self, query: Query, p: Passage) -> TermGroup | None:

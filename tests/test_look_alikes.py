@@ -1,16 +1,22 @@
 """A figure that only looks like the answer is not given as one: an average for a total, a part
 for the whole it is a share of, the year's sales for the stock, PM2.5 for PM10, a count of
-something else beside the thing asked. The same report answers the questions it does answer.
+something else beside the thing asked, a figure for 65 and over asked for 60 and over, all
+visitors asked as visitors from abroad. The same report answers the questions it does answer.
 
 The report below is written for these tests: each paragraph holds one look-alike beside a
 figure that does answer something."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from bot.indexer import build_index
 from bot.library import open_library
+
+KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 
 REPORT = """2024年桐庐县政府工作报告
 
@@ -36,6 +42,10 @@ REPORT = """2024年桐庐县政府工作报告
 
 全县PM2.5平均浓度为27.3微克/立方米，空气质量优良天数比例达到88.6%。
 
+（四）民生福祉持续增进
+
+为65岁以上老年人免费健康体检4.2万人次。全年接待游客1860万人次，实现旅游总收入215亿元。
+
 二、2024年工作安排
 
 今年经济社会发展的主要预期目标是：地区生产总值增长6%左右；一般公共预算收入增长5%。
@@ -49,6 +59,8 @@ def library(tmp_path_factory):
     folder = tmp_path_factory.mktemp("lookalikes")
     knowledge = folder / "knowledge"
     knowledge.mkdir()
+    for name in ("aliases.txt", "userdict.txt"):  # the words people use, as shipped
+        shutil.copy(KNOWLEDGE / name, knowledge)
     (knowledge / "2024-tonglu.txt").write_text(REPORT, encoding="utf-8")
     build_index(knowledge, folder / "index.db")
     return open_library(folder / "index.db", cache_size=0)
@@ -61,6 +73,8 @@ def library(tmp_path_factory):
     ("桐庐县2023年新能源汽车卖了多少辆?", "1.21万辆"),
     ("桐庐县2023年PM2.5平均浓度多少?", "27.3微克/立方米"),
     ("桐庐县去年翻新了多少个老小区?", "41个"),
+    ("桐庐县2023年65岁以上老人免费体检多少人次?", "4.2万人次"),
+    ("桐庐县2023年接待游客多少人次?", "1860万人次"),
 ])
 def test_the_report_answers_what_it_says(library, question, expect):
     answer = library.ask(question)
@@ -73,6 +87,8 @@ def test_the_report_answers_what_it_says(library, question, expect):
     "桐庐县新能源汽车保有量是多少辆?",  # the year's sales are not the stock
     "桐庐县2023年PM10平均浓度是多少?",  # a code names one thing
     "桐庐县一共建成了多少座公共快充站?",  # the number beside it counts the charging piles
+    "桐庐县2023年60岁以上老人免费体检多少人次?",  # the report's figure is for 65 and over
+    "桐庐县2023年接待入境游客多少人次?",  # 入境, a word the report never uses, makes it other visitors
 ])
 def test_a_look_alike_figure_is_not_an_answer(library, question):
     answer = library.ask(question)
