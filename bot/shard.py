@@ -156,7 +156,7 @@ def build_shard(report: Report, encoding: str, userdict: list[tuple[str, int, st
     for word in sorted(synonyms):
         vocab.setdefault(word, (1000, ""))
     prefixes = prefix_dictionary(vocab, (w for w in vocab if len(w) >= 2 and w in substrings))
-    tokenizer = Tokenizer(prefixes)
+    tokenizer = Tokenizer({**prefixes, "freq": dict(prefixes["freq"])})  # it boosts its table in place
 
     with replacing(path) as tmp:
         return _write(sqlite_utils.Database(tmp), report, encoding, prefixes, synonyms, classes, english, tokenizer)

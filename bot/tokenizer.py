@@ -106,15 +106,16 @@ class Tokenizer:
         self._jieba = jieba.Tokenizer()
         # jieba keeps its prefix dictionary in FREQ/total; filling them ourselves skips the
         # bundled dictionary entirely.
-        self._freq = prefixes["freq"]
-        cut_freq = self._freq
-        if prefixes.get("report_words"):
-            # The report's own words are the likelier cut of a question ('年轻人才' -> 年轻/人才,
-            # not 年轻人/才, when the report says 人才); freq() still gives jieba's count.
-            cut_freq = dict(self._freq)
-            for word in prefixes["report_words"]:
-                if cut_freq.get(word):
-                    cut_freq[word] *= REPORT_WORD_BOOST
+        cut_freq = prefixes["freq"]
+        # The report's own words are the likelier cut of a question ('年轻人才' -> 年轻/人才, not
+        # 年轻人/才, when the report says 人才). Boosted in place (a copy would double the
+        # largest table of every loaded shard); freq() still gives jieba's count.
+        self._unboosted: dict[str, int] = {}
+        for word in prefixes.get("report_words", ()):
+            if cut_freq.get(word):
+                self._unboosted[word] = cut_freq[word]
+                cut_freq[word] *= REPORT_WORD_BOOST
+        self._freq = cut_freq
         self._jieba.FREQ, self._jieba.total, self._jieba.initialized = cut_freq, prefixes["total"], True
         self.tags = prefixes["tags"]
         self._words: dict[str, list[str]] = {}
@@ -144,7 +145,8 @@ class Tokenizer:
         return bounds
 
     def freq(self, word: str) -> int:
-        return self._freq.get(word, 0)
+        """jieba's count of the word (0: not a word jieba knows)."""
+        return self._unboosted.get(word) or self._freq.get(word, 0)
 
     def is_place(self, word: str) -> bool:
         return self.tags.get(word) == "ns"
