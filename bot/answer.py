@@ -74,7 +74,7 @@ def _named_only_as_whole(query: Query, text: str) -> bool:
 # '多少座公共快充站': the count and the phrase naming what it counts.
 _COUNTED = re.compile(r"(?:多少|几)[^\s,.;:!?,。;:!?]+")
 _MEASURED = re.compile(r"(?:有|是)?(?:多长|多大|多高|多远|多宽|多少)")
-_PER_UNIT = re.compile(r"[亩人户地]均$")
+_PER_UNIT = re.compile(r"[亩地]均$")  # 人均 is how reports give income, and what people mean by it
 
 
 def _named_only_per_unit(query: Query, text: str) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage
-from bot.query import CONTRASTS, SPAN, Query, TermGroup, idf, units_fit
+from bot.query import CONTRASTS, SPAN, Query, TermGroup, idf, own_place_names, units_fit
 
 _HAS_NUMBER = re.compile(r"\d")
 
@@ -144,10 +144,14 @@ def misses_report_word(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
     word, not an everyday verb)? '规上工业总产值' is not answered by '农林牧渔业总产值': the
     passage may cover less of the question only when what it misses is everyday talk."""
     text = kb.report_text(query.report.id)
+    places = own_place_names(query.report)
     for g in query.groups:
         # English is matched through loose glosses; '五年' through the passage's span.
-        if g.frame or g.verb or len(g.word) < 2 or g.word.isascii() or SPAN.search(g.word):
+        # A verb is said many ways ('引进' of 外资 the report gives as 利用): the things named count.
+        if g.frame or g.verb or len(g.word) < 2 or g.word.isascii() or SPAN.search(g.word) or kb.tokenizer.is_verb(g.word):
             continue
+        if any(g.word in name for name in places):
+            continue  # '前旗' of 鄂托克前旗: where, not what
         if any(alt in text for alt in g.alternatives) and not _exact_credit(kb, query.report.id, g).get(p.id):
             return True
     return False
