@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.quality import BM25Baseline  # noqa: E402
+from benchmarks.quality import BM25Baseline, print_misses  # noqa: E402
 from bot.indexer import build_index  # noqa: E402
 from bot.library import open_library  # noqa: E402
 from bot.scoring import score  # noqa: E402
@@ -77,9 +77,7 @@ def main() -> None:
             print(f"{report.name:28} {label:6} {len(questions):>4} {result['top1']:>7.1%} {result['recall3']:>9.1%} "
                   f"{result['oos_abstain']:>9.1%} {wrong(result):>6}")
             if args.show_misses and label == "bot":
-                for q, r in result["misses"]:
-                    print(f"   MISS {q['id']} [{q['type']}] {q['q']} expect={q['expect']}\n"
-                          f"        answered={r['answered']} {r['answer'][:150]!r}")
+                print_misses(result)
     for label, pairs in totals.items():
         if pairs:
             result = score([q for q, _ in pairs], [r for _, r in pairs])

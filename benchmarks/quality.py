@@ -36,7 +36,7 @@ from bot.scoring import outcomes, score  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
-# Reports written for judging only, never used in tuning or by the tests: each with its questions.
+# Reports written for judging, each with its questions; no test reads them (see its README).
 UNSEEN = ROOT / "tests" / "fixtures" / "unseen"
 DEFAULT_SETS = ["questions-dev.jsonl", "questions-extra.jsonl", "questions-holdout.jsonl", "questions-fresh.jsonl",
                 "questions-everyday.jsonl", "holdout/questions-words.jsonl", "holdout/questions-words2.jsonl",
@@ -104,6 +104,12 @@ def outcome_line(table: dict) -> str:
     return f"right {t['right']:>3} wrong {t['wrong']:>3} not found {t['not found']:>3} grey {t['grey']:>3}"
 
 
+def print_misses(result: dict) -> None:
+    for q, r in result["misses"]:
+        print(f"   MISS {q['id']} [{q['type']}] {q['q']} expect={q['expect']}\n"
+              f"        answered={r['answered']} {r['answer'][:150]!r}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     unseen = [str(path) for path in sorted(UNSEEN.glob("questions-*.jsonl"))]
@@ -134,9 +140,7 @@ def main() -> None:
                         print(f"{'':30} {'':6} {t['n']:>4}   {kind:14} right {t['right']:>3} wrong {t['wrong']:>3} "
                               f"not found {t['not found']:>3} grey {t['grey']:>3}")
             if args.show_misses and label == "bot":
-                for q, r in result["misses"]:
-                    print(f"   MISS {q['id']} [{q['type']}] {q['q']} expect={q['expect']}\n"
-                          f"        answered={r['answered']} {r['answer'][:150]!r}")
+                print_misses(result)
     shutil.rmtree(workdir, ignore_errors=True)
 
 

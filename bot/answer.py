@@ -13,7 +13,8 @@ from bot.figures import FIGURE
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form
 from bot.normalize import to_traditional, without_surrogates
 from bot.query import CODE, Query, TermGroup, understand, units_fit, warm_up
-from bot.search import Hit, match_glossary, matches_rarest, misses_rare_name, misses_report_word, rank, unknown_share
+from bot.search import (Hit, known_to_report, match_glossary, matches_rarest, misses_rare_name, misses_report_word, rank,
+                        unknown_share)
 
 MAX_ANSWER_CHARS = 300
 # Below this share of the question's (weighted) words found in the best passage, the report
@@ -78,8 +79,8 @@ _PER_UNIT = re.compile(r"[亩地]均$")  # 人均 is how reports give income, an
 
 
 def _named_only_per_unit(query: Query, text: str) -> bool:
-    """Is the question's counted thing said only as an average ('亩均税收', '人均…') that its own
-    words do not include?"""
+    """Is a word of the question said only as an average per unit of land ('亩均税收') that its
+    own words do not include?"""
     for g in query.groups:
         if g.frame or g.verb or len(g.word) < 2:
             continue
@@ -165,15 +166,19 @@ def _cut(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
     return head[: cut + 1 if cut > 0 else limit - 1] + "…"
 
 
-def _pieces_about(text: str, query: Query, named: list[TermGroup] | None = None) -> list[str]:
-    """The comma-pieces of a clause that name something the question asks about (or the
-    `named` words only), with the pieces that belong to them ('同比增长10%')."""
-    pieces = [p for p in re.split(r"(?<=[,;。])", text) if p]
-    if named is None:
-        # A single character ('新' of 新开) names nothing: the pieces are those of the question's words.
-        # Nor does an everyday verb ('修了' -> 建成 in '一级公路建成通车'): the thing counted does.
-        content = [g for g in query.groups if not g.frame and not g.verb] or [g for g in query.groups if not g.frame]
-        named = [g for g in content if len(g.word) >= 2 or any(len(a) >= 2 for a in g.alternatives)] or content
+def _pieces(text: str) -> list[str]:
+    """A clause's comma-pieces, each with its mark."""
+    return [p for p in re.split(r"(?<=[,;。])", text) if p]
+
+
+def _pieces_about(text: str, query: Query) -> list[str]:
+    """The comma-pieces of a clause that name something the question asks about, with the
+    pieces that belong to them ('同比增长10%')."""
+    pieces = _pieces(text)
+    # A single character ('新' of 新开) names nothing: the pieces are those of the question's words.
+    # Nor does an everyday verb ('修了' -> 建成 in '一级公路建成通车'): the thing counted does.
+    content = [g for g in query.groups if not g.frame and not g.verb] or [g for g in query.groups if not g.frame]
+    named = [g for g in content if len(g.word) >= 2 or any(len(a) >= 2 for a in g.alternatives)] or content
     keep = [any(alt in match_form(piece) for g in named for alt in g.alternatives + g.related) for piece in pieces]
     for i in range(1, len(pieces)):
         if keep[i - 1] and not keep[i] and _ATTACHED.match(pieces[i]):
@@ -190,7 +195,7 @@ def _one_char_off(phrase: str, text: str) -> bool:
 
 def _pieces_around(text: str, group: TermGroup) -> str:
     """The comma-pieces naming the word and the piece after each ('建成…中心,' '接待群众1440人次')."""
-    pieces = [p for p in re.split(r"(?<=[,;。])", text) if p]
+    pieces = _pieces(text)
     keep = set()
     for i, piece in enumerate(pieces):
         if any(alt in match_form(piece) for alt in group.alternatives + group.related):
@@ -373,9 +378,9 @@ class Answerer:
         if g is None:
             return False
         _g, phrase = self._counted_phrase(query)
-        corpus = self.kb.report_text(p.report_id)
         for other in query.groups:
-            if other.frame or other.verb or len(other.word) < 2 or other.word.isascii() or other.word in corpus:
+            if (other.frame or other.verb or len(other.word) < 2 or other.word.isascii()
+                    or known_to_report(self.kb, p.report_id, other)):
                 continue
             # A word the report never uses that names the thing ('进出口总额', '常住人口') makes it
             # another thing; one outside the phrase must be a verb ('骑车散步的绿道').
@@ -466,15 +471,13 @@ class Answerer:
         g, phrase = self._counted_phrase(query)
         if g is None or not any(alt in p.norm for alt in g.alternatives + g.related):
             return None
-        corpus = self.kb.report_text(p.report_id)
         at = phrase.rfind(g.word)
         for other in query.groups:
             if other is g or other.frame or other.verb or len(other.word) < 2 or other.word.isascii():
                 continue
             end = phrase.find(other.word) + len(other.word)
             # A word, not a typo ('新曾就业'): jieba knows it.
-            unknown = (not any(alt in corpus for alt in other.alternatives + other.related)
-                       and self.kb.tokenizer.freq(other.word) > 0)
+            unknown = not known_to_report(self.kb, p.report_id, other) and self.kb.tokenizer.freq(other.word) > 0
             if unknown and 0 < end == at and not _one_char_off(other.word + g.word, p.norm):
                 return f"报告没有“{other.word}{g.word}”的数字"
         return None
@@ -485,15 +488,19 @@ class Answerer:
         phrase after the count ('多少座公共快充站' -> 快充站; '几所条件差的学校' -> 学校), or of
         the phrase before it when the count ends the question ('入境游客多少人次' -> 游客;
         '能骑车散步的绿化步道有多长' -> 步道, phrase 绿化步道)."""
+        if "_counted_phrase" in query.__dict__:  # asked for each passage weighed: remembered per query
+            return query.__dict__["_counted_phrase"]
         content = [g for g in query.groups if not g.frame and not g.verb and len(g.word) >= 2]
         m = _COUNTED.search(query.text) or _MEASURED.search(query.text)
-        if m is None:
-            return None, ""
-        phrase = m.group(0)
-        if not any(g.word in phrase for g in content):
-            # '接待入境游客多少人次': the count closes the phrase; the thing comes before it.
-            phrase = re.split(r"[的\s,.;:!?,。;:!?]", query.text[:m.start()])[-1]
-        return max((g for g in content if g.word in phrase), key=lambda g: phrase.rfind(g.word), default=None), phrase
+        found: tuple[TermGroup | None, str] = (None, "")
+        if m is not None:
+            phrase = m.group(0)
+            if not any(g.word in phrase for g in content):
+                # '接待入境游客多少人次': the count closes the phrase; the thing comes before it.
+                phrase = re.split(r"[的\s,.;:!?,。;:!?]", query.text[:m.start()])[-1]
+            found = max((g for g in content if g.word in phrase), key=lambda g: phrase.rfind(g.word), default=None), phrase
+        query.__dict__["_counted_phrase"] = found
+        return found
 
     def _counted_thing(self, query: Query, p: Passage) -> TermGroup | None:
         """The counted thing (_counted_phrase), when the passage says it."""

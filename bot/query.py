@@ -475,9 +475,9 @@ def _join_alias_across_de(kb: KnowledgeBase, text: str) -> str:
     for m in reversed(list(_LINKING_DE.finditer(text))):
         i = m.start()
         joined = text[:i] + text[i + 1:]
-        gained = _aliases_present(kb, joined) - _aliases_present(kb, text)
-        beside = any(text.endswith(a, 0, i) or text.startswith(a, i + 1) for a in _aliases_present(kb, text))
-        if gained and not beside:
+        present = _aliases_present(kb, text)
+        if (_aliases_present(kb, joined) - present
+                and not any(text.endswith(a, 0, i) or text.startswith(a, i + 1) for a in present)):
             text = joined
     return text
 

@@ -104,6 +104,12 @@ def rank(kb: KnowledgeBase, query: Query, limit: int = 8, rerank: int = 40) -> l
     return hits[:limit]
 
 
+def known_to_report(kb: KnowledgeBase, report_id: str, g: TermGroup) -> bool:
+    """Does the report use the word, in its own form or another name for it?"""
+    text = kb.report_text(report_id)
+    return any(alt in text for alt in g.alternatives + g.related)
+
+
 def unknown_share(kb: KnowledgeBase, query: Query, p: Passage) -> float:
     """The share of the question's weight in words of two or more characters that the report
     never uses at all and the passage does not match either."""
@@ -113,7 +119,7 @@ def unknown_share(kb: KnowledgeBase, query: Query, p: Passage) -> float:
     for g, w in zip(query.groups, weights):
         if len(g.word) < 2 or g.frame or _exact_credit(kb, query.report.id, g).get(p.id):
             continue
-        if not any(alt in kb.report_text(query.report.id) for alt in g.alternatives + g.related):
+        if not known_to_report(kb, query.report.id, g):
             unknown += w
     return unknown / total
 
@@ -122,7 +128,7 @@ def matches_rarest(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
     """Does the passage say the question's rarest word among those the report uses at all?
     ('洪城科贷通…贷款' answered with another loan is not an answer.)"""
     report_id = query.report.id
-    said = [g for g in query.groups if not g.frame and any(alt in kb.report_text(report_id) for alt in g.alternatives + g.related)]
+    said = [g for g in query.groups if not g.frame and known_to_report(kb, report_id, g)]
     # Single characters say little, unless they are all the question has ('种了多少亩树').
     present = [g for g in said if len(g.word) >= 2] or said
     if not present:

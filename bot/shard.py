@@ -29,7 +29,7 @@ from bot.tokenizer import Tokenizer, prefix_dictionary, select_vocabulary, subst
 
 PATH_SEP = " › "
 # Bump when parsing or shard building changes what a shard holds: every shard is rebuilt.
-PARSER_VERSION = "9.4"
+PARSER_VERSION = "9.5"
 
 
 def shard_key(report_sha256: str, userdict_sha256: str, overrides: dict | None) -> str:
@@ -156,7 +156,7 @@ def build_shard(report: Report, encoding: str, userdict: list[tuple[str, int, st
     for word in sorted(synonyms):
         vocab.setdefault(word, (1000, ""))
     prefixes = prefix_dictionary(vocab, (w for w in vocab if len(w) >= 2 and w in substrings))
-    tokenizer = Tokenizer({**prefixes, "freq": dict(prefixes["freq"])})  # it boosts its table in place
+    tokenizer = Tokenizer(prefixes)
 
     with replacing(path) as tmp:
         return _write(sqlite_utils.Database(tmp), report, encoding, prefixes, synonyms, classes, english, tokenizer)

@@ -85,7 +85,8 @@ KEPT_TAGS = ("ns", "term", "v")
 
 def prefix_dictionary(vocab: dict[str, tuple[int, str]], report_words: Iterable[str] = ()) -> dict:
     """What a Tokenizer needs, ready to store in the index as JSON and load in milliseconds:
-    jieba's prefix dictionary (every word and, at 0, its prefixes), the total, the kept tags."""
+    jieba's prefix dictionary (every word and, at 0, its prefixes; `report_words` boosted), the
+    total, the kept tags, jieba's counts of the boosted words."""
     freq: dict[str, int] = {}
     total = 0
     for word, (count, _tag) in vocab.items():
@@ -94,9 +95,17 @@ def prefix_dictionary(vocab: dict[str, tuple[int, str]], report_words: Iterable[
     for word in vocab:
         for k in range(1, len(word)):
             freq.setdefault(word[:k], 0)
+    # The report's own words are the likelier cut of a question ('年轻人才' -> 年轻/人才, not
+    # 年轻人/才, when the report says 人才): their counts are boosted for the cut, and jieba's own
+    # counts kept beside for Tokenizer.freq().
+    counts = {}
+    for word in sorted(report_words):
+        if freq.get(word):
+            counts[word] = freq[word]
+            freq[word] *= REPORT_WORD_BOOST
     # Verbs people say are of one or two characters; longer ones would only grow the table.
     tags = {word: tag for word, (_count, tag) in vocab.items() if tag in KEPT_TAGS and (tag != "v" or len(word) <= 2)}
-    return {"freq": freq, "total": max(total, 1), "tags": tags, "report_words": sorted(report_words)}
+    return {"freq": freq, "total": max(total, 1), "tags": tags, "jieba_counts": counts}
 
 
 class Tokenizer:
@@ -106,18 +115,10 @@ class Tokenizer:
         self._jieba = jieba.Tokenizer()
         # jieba keeps its prefix dictionary in FREQ/total; filling them ourselves skips the
         # bundled dictionary entirely.
-        cut_freq = prefixes["freq"]
-        # The report's own words are the likelier cut of a question ('年轻人才' -> 年轻/人才, not
-        # 年轻人/才, when the report says 人才). Boosted in place (a copy would double the
-        # largest table of every loaded shard); freq() still gives jieba's count.
-        self._unboosted: dict[str, int] = {}
-        for word in prefixes.get("report_words", ()):
-            if cut_freq.get(word):
-                self._unboosted[word] = cut_freq[word]
-                cut_freq[word] *= REPORT_WORD_BOOST
-        self._freq = cut_freq
-        self._jieba.FREQ, self._jieba.total, self._jieba.initialized = cut_freq, prefixes["total"], True
+        self._jieba.FREQ, self._jieba.total, self._jieba.initialized = prefixes["freq"], prefixes["total"], True
         self.tags = prefixes["tags"]
+        self._freq = prefixes["freq"]
+        self._jieba_counts: dict[str, int] = prefixes.get("jieba_counts", {})  # of the boosted words
         self._words: dict[str, list[str]] = {}
 
 
@@ -146,7 +147,7 @@ class Tokenizer:
 
     def freq(self, word: str) -> int:
         """jieba's count of the word (0: not a word jieba knows)."""
-        return self._unboosted.get(word) or self._freq.get(word, 0)
+        return self._jieba_counts.get(word) or self._freq.get(word, 0)
 
     def is_place(self, word: str) -> bool:
         return self.tags.get(word) == "ns"
