@@ -44,13 +44,15 @@ _ASKS = re.compile(r"多少|几(?!乎)|how many|how much")
 _EACH = re.compile(r"各[是为自]?|分别|[和与及、].{1,24}(?:多少|几)")  # 'A和B各增长多少': two things asked
 _PARTS = re.compile(r"几类|几种|几个方面|几项|几部分|哪几|包括|包含|分为")  # '四上企业包括几类': the note answers
 _RANK_PHRASE = re.compile(r"第[一二三四五六七八九十\d]+|首位|前列|领先|领跑")
-_ATTACHED = re.compile(r"^(同比|比上年|增幅|增速|总量|位居|位列|居|列|排名|占|达到|其中|分别|涉及|均|整改|实现)")
+_ATTACHED = re.compile(r"^(惠及|同比|比上年|增幅|增速|总量|位居|位列|居|列|排名|占|达到|其中|分别|涉及|均|整改|实现)")
 
 
 # A question about a total ('一共有多少', '现有') with no verb of change in it, and numbers that
 # each count what was added or done in the year.
 _STOCK = re.compile(r"一共有|总共有|共有|现有|目前有|全区有|全市有|全县有|有多少|总数|总量是|保有量|保有")
 _FLOW_ASKED = re.compile(r"新增|新建|新开|建|盖|搭|修|装|种|办|招|引进|增加|多出|多了|完成|改造|换|接|剪|理|抓|破|发|投|开了|开业|搞")
+_CUMULATIVE = re.compile(r"累计|以来|总数达|总量达|历年")
+_CUMULATIVE_ASKED = re.compile(r"累计|一共|总共|共计|合计|总数|至今|到现在|到目前|以来|历年|total")
 _FLOW = re.compile(r"新增|新建|建成|完成|增加|改造|新开|开工|引进|举办|招募|发放|接种|培训|种植|修剪|维修|更换|打造|设立|销售|"
                    r"认领|整治|查处|新设|新批|开通|上线|实施|启动|认定|培育|入统|登记|获批|创建|落户")
 
@@ -283,9 +285,13 @@ class Answerer:
         hits = rank(self.kb, query)
         if query.asks_quantity:
             # '拆迁了多少户': of two passages naming 征迁, the one with a count of 户 near it answers.
+            year_only = not _CUMULATIVE_ASKED.search(query.raw_text) and self._asks_change(query)
             for hit in hits[:6]:
                 if self._no_such_number(query, hit.passage):
                     hit.score -= 0.2
+                if year_only and _CUMULATIVE.search("".join(_pieces_about(hit.passage.text, query))):
+                    # '去年翻新了多少个老小区': the year's 41个, not '区成立以来累计改造186个'.
+                    hit.score -= 0.1
             hits.sort(key=lambda h: (-h.score, h.passage.id))
         self._prefer_year_asked(query, hits)
         if note and note_score >= MIN_GLOSSARY_SCORE and (
@@ -442,8 +448,7 @@ class Answerer:
         if (m := _ORDINAL.search(query.raw_text)) and m.group(0) not in p.text and re.search(rf"第.{{1,2}}{m.group(2)}", p.text):
             # '第三针完成率' where the report gives the first and second only.
             return f"报告没有{m.group(0)}的数字"
-        if (_STOCK.search(query.raw_text) and not _FLOW_ASKED.search(query.raw_text) and not _FLOW.search(query.raw_text)
-                and _only_increases(near)):
+        if _STOCK.search(query.raw_text) and not self._asks_change(query) and _only_increases(near):
             # '区里一共有多少个停车位': the report gives what was added (新增泊位2738个), not the total.
             return "报告只给出了新增的数字,没有总数"
         if not _PER_ASKED.search(query.raw_text) and "均" not in query.raw_text and _named_only_per_unit(query, near):
@@ -458,6 +463,22 @@ class Answerer:
         if query.units and not units_fit(query.units, frozenset(u for u in units if u)):
             return "报告提到了这件事,但没有给出这样的数字"
         return None
+
+    def _asks_change(self, query: Query) -> bool:
+        """Does the question ask what was done or added in the year ('新找到工作的人有多少',
+        '翻新了多少个', '沾光的住户有多少'), not what there is in all? A verb of change or a
+        新 before a verb says so; 有 and 是 do not."""
+        text = query.raw_text
+        if _FLOW_ASKED.search(text) or _FLOW.search(text):
+            return True
+        tokenizer = self.kb.tokenizer
+        words = tokenizer.words(text)
+        # 新 said on its own before a verb ('新找到'), not inside a name ('高新技术', '新院区').
+        if any(w == "新" and tokenizer.is_verb(after) for w, after in zip(words, words[1:])):
+            return True
+        stock = "".join(m.group(0) for m in _STOCK.finditer(text))  # '保有量' has a verb in it
+        return any(tokenizer.is_verb(g.word) and g.word not in ("有", "是") and g.word not in stock
+                   for g in query.groups if not g.frame)
 
     def _other_thing(self, query: Query, p: Passage) -> str | None:
         """Does the question name another thing than the passage counts? A quantity it states

@@ -87,7 +87,8 @@ def units_fit(kinds: tuple[str, ...] | str, units: frozenset) -> bool:
 
 def _unit_fits(kind: str, units: frozenset) -> bool:
     if kind != "date":
-        units = frozenset(u for u in units if u not in ("年", "月", "日", "天")) or frozenset()
+        # Spans of time ('压缩至15个工作日') count no things.
+        units = frozenset(u for u in units if u not in ("年", "月", "日", "天", "个工作日", "工作日", "个月")) or frozenset()
     families = {
         "date": lambda u: u in ("月", "日", "年"),
         "percent": lambda u: u == "%",
