@@ -92,6 +92,36 @@ def _named_only_per_unit(query: Query, text: str) -> bool:
     return False
 
 
+_LISTED = "、和及与"
+_COUNT_AHEAD = re.compile(r"\d+(?:\.\d+)?(?:万)?(?:个|家|所|座|条|项|场|批|宗|名|户|栋|幢|台|辆|张|处|套|间|只|头|艘|列)")
+_PART_OF = re.compile(r"(?:里|中|之中)(?:的)?(?=[^,。?!]{0,12}(?:多少|几))")  # '充电桩里有多少个是快充桩' 
+
+
+def _counted_with_others(query: Query, g: TermGroup, text: str) -> bool:
+    """Does the passage count the thing only together with others, in a list before one number
+    ('新建改扩建中小学和幼儿园9所' for '新建了多少所幼儿园'), where the question names none
+    of the others?"""
+    if re.search(f"[{_LISTED}]{re.escape(g.word)}|{re.escape(g.word)}[{_LISTED}]", query.text):
+        return False  # '建几所学校和幼儿园' asks for the sum itself
+    for piece in re.split(r"[,;。:]", text):
+        for alt in g.alternatives + g.related:
+            at = piece.find(alt)
+            if at < 0:
+                continue
+            before, after = piece[:at], piece[at + len(alt):]
+            others = []
+            # Things counted, not money, shares or years; 'A、B等49个' names examples of a total.
+            if before and before[-1] in _LISTED and _COUNT_AHEAD.match(after) and not re.search(r"\d|等", before):
+                others = [before[:-1]]
+            elif after and after[0] in _LISTED and (m := re.match(r"([^\d等]{2,8}?)(?=\d)", after[1:])) \
+                    and _COUNT_AHEAD.match(after[1 + m.end():]):
+                others = [m.group(1)]
+            # The question that names the others too ('中小学和幼儿园几所') asks for their sum.
+            if others and not any(o[-2:] in query.raw_text for o in others if len(o) >= 2):
+                return True
+    return False
+
+
 # An amount asked per person or per month, and the words that give one.
 _PER_ASKED = re.compile(r"每人|人均|每个人|一个人|每月|每个月|一个月|月均|每户|户均")
 _PER_GIVEN = re.compile(r"每人|人均|每户|户均|每月|月均|/月|/人|每年|年均|标准")
@@ -445,6 +475,9 @@ class Answerer:
                 # '一共建成了多少座公共快充站': '新建公共充电桩1260个,实现…公共快充站全覆盖' counts
                 # the piles; what the question names most has no number beside it.
                 return "报告提到了这件事,但没有给出这个数字"
+        if counted is not None and _counted_with_others(query, counted, p.text):
+            # '新建了多少所幼儿园': '新建改扩建中小学和幼儿园9所' is the sum of both.
+            return "报告只给出了几项合在一起的数字"
         if (m := _ORDINAL.search(query.raw_text)) and m.group(0) not in p.text and re.search(rf"第.{{1,2}}{m.group(2)}", p.text):
             # '第三针完成率' where the report gives the first and second only.
             return f"报告没有{m.group(0)}的数字"
@@ -490,18 +523,47 @@ class Answerer:
             if m.group("unit") not in ("年", "月", "日", "天") and not re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", p.text):
                 return f"报告没有{m.group(0)}的这项数字"
         g, phrase = self._counted_phrase(query)
+        if g is not None and not any(alt in p.norm for alt in g.alternatives + g.related):
+            for m in _PART_OF.finditer(query.text):
+                whole = next((w for w in query.groups if w is not g and not w.frame and len(w.word) >= 2
+                              and query.text[:m.start()].endswith(w.word)), None)
+                if whole is not None and m.start() < query.text.find(g.word):
+                    # '1850个充电桩里有多少个是快充桩': the passage counts the whole, not the part.
+                    return f"报告没有其中{g.word}的数字"
         if g is None or not any(alt in p.norm for alt in g.alternatives + g.related):
             return None
-        at = phrase.rfind(g.word)
-        for other in query.groups:
+        at = last = phrase.rfind(g.word)
+        heads = g.alternatives + g.related
+        for other in sorted(query.groups, key=lambda o: -phrase.find(o.word)):  # right to left
             if other is g or other.frame or other.verb or len(other.word) < 2 or other.word.isascii():
                 continue
             end = phrase.find(other.word) + len(other.word)
+            if not 0 < end == at:
+                continue
             # A word, not a typo ('新曾就业'): jieba knows it.
             unknown = not known_to_report(self.kb, p.report_id, other) and self.kb.tokenizer.freq(other.word) > 0
-            if unknown and 0 < end == at and not _one_char_off(other.word + g.word, p.norm):
+            if unknown and not _one_char_off(other.word + g.word, p.norm):
                 return f"报告没有“{other.word}{g.word}”的数字"
+            tags = self.kb.tokenizer.tags
+            if unknown or not (tags.get(other.word, "").startswith("n") and tags.get(g.word, "").startswith("n")):
+                break  # only a noun before a noun names a kind ('家庭养老床位'); '省市重大' or '增长' do not
+            said = phrase[phrase.find(other.word):last + len(g.word)]
+            if any(said in x.norm for x in self.kb.by_report[p.report_id]):
+                heads = [said]
+            else:
+                heads = self._report_joins(p.report_id, other, heads)
+            if not heads:
+                # '家庭养老床位': the report says 家庭 and 养老床位, never one before the other.
+                return f"报告没有“{phrase[phrase.find(other.word):last + len(g.word)]}”的数字"
+            at = phrase.find(other.word)
         return None
+
+    def _report_joins(self, report_id: str, modifier: TermGroup, heads: list[str]) -> list[str]:
+        """How the report says the modifier right before one of the heads, or two characters
+        from it ('社区老年食堂' for 社区食堂): none when it never does."""
+        pattern = re.compile("(?:%s).{0,2}(?:%s)" % ("|".join(map(re.escape, modifier.alternatives)),
+                                                      "|".join(map(re.escape, heads))))
+        return sorted({m.group(0) for x in self.kb.by_report[report_id] for m in pattern.finditer(x.norm)})
 
     @staticmethod
     def _counted_phrase(query: Query) -> tuple[TermGroup | None, str]:

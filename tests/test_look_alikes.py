@@ -46,6 +46,8 @@ REPORT = """2024年桐庐县政府工作报告
 
 为65岁以上老年人免费健康体检4.2万人次。全年接待游客1860万人次，实现旅游总收入215亿元。
 
+新建改扩建中小学和幼儿园8所，新增学位5400个。新增护理床位300张，完成困难老年人家庭适老化改造500户。城镇新增就业1.1万人。加装电梯联合审批时限压缩至15个工作日，全年加装电梯56台。
+
 二、2024年工作安排
 
 今年经济社会发展的主要预期目标是：地区生产总值增长6%左右；一般公共预算收入增长5%。
@@ -75,6 +77,9 @@ def library(tmp_path_factory):
     ("桐庐县去年翻新了多少个老小区?", "41个"),
     ("桐庐县2023年65岁以上老人免费体检多少人次?", "4.2万人次"),
     ("桐庐县2023年接待游客多少人次?", "1860万人次"),
+    ("桐庐县去年新建改扩建了几所中小学和幼儿园?", "8所"),  # the sum the report gives, asked as a sum
+    ("桐庐县去年新找到工作的人有多少?", "1.1万人"),  # what was done in the year, not a total
+    ("桐庐县去年给老楼装了几台电梯?", "56台"),  # 15个工作日 is a span of time, not a count
 ])
 def test_the_report_answers_what_it_says(library, question, expect):
     answer = library.ask(question)
@@ -89,6 +94,8 @@ def test_the_report_answers_what_it_says(library, question, expect):
     "桐庐县一共建成了多少座公共快充站?",  # the number beside it counts the charging piles
     "桐庐县2023年60岁以上老人免费体检多少人次?",  # the report's figure is for 65 and over
     "桐庐县2023年接待入境游客多少人次?",  # 入境, a word the report never uses, makes it other visitors
+    "桐庐县2023年新建了多少所幼儿园?",  # 8所 counts 中小学 and 幼儿园 together
+    "桐庐县2023年新建的960个充电桩里有多少个是快充桩?",  # a part of the whole the report counts
 ])
 def test_a_look_alike_figure_is_not_an_answer(library, question):
     answer = library.ask(question)
