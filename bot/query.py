@@ -667,7 +667,8 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
         # the question: it is where, not what.
         frame = (word in FRAME_WORDS or word.isascii() and word.isalpha()
                  or word not in kb.corpus and (word in _GENERIC_PLACES or _LOCATIVE.fullmatch(word)))
-        groups.append(TermGroup(word, [word], related=kb.synonyms.get(word, [])[:8], frame=frame, weight=weight,
+        related = _SETTINGS.get(word, []) if frame else kb.synonyms.get(word, [])[:8]
+        groups.append(TermGroup(word, [word], related=related, frame=frame, weight=weight,
                                 loose=loose, verb=verb))
     return groups
 
@@ -706,6 +707,13 @@ _SUFFIXES = "子儿头"
 UNKNOWN_WEIGHT = 0.6
 CODE = re.compile(r"(?<![a-z\d.])(?:[a-z]+\d+(?:\.\d+)?|\d+[a-z]+)(?![a-z\d])")
 # A thing and where by it ('岸边', '村里', '街上'): a word the report never uses that says where.
+# Where people say a thing is, in the words reports use for it: '城里新修几条马路' is about
+# 城市道路, not 农村公路. Still a frame: it only tips the balance between passages.
+_SETTINGS = {
+    "城里": ["城区", "城市", "市区", "中心城区", "城镇"], "市里": ["市区", "城区", "城市"],
+    "城区里": ["城区"], "县城里": ["县城", "城区"], "街上": ["城区", "街道"],
+    "村里": ["农村", "乡村", "村庄"], "乡下": ["农村", "乡村"], "农村里": ["农村"], "村子里": ["农村", "村庄"],
+}
 _LOCATIVE = re.compile(r"[\u4e00-\u9fff](?:边|里|上|旁|外|内|前|后)")
 
 

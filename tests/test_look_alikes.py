@@ -52,7 +52,7 @@ REPORT = """2024年桐庐县政府工作报告
 
 今年经济社会发展的主要预期目标是：地区生产总值增长6%左右；一般公共预算收入增长5%。
 
-新建公共充电桩1000个，改造老旧小区35个。
+新建公共充电桩1000个，改造老旧小区35个。新改建农村公路60公里，实施农村公路大中修20条。新建改造城市道路9条、总长12公里。
 """
 
 
@@ -80,6 +80,7 @@ def library(tmp_path_factory):
     ("桐庐县去年新建改扩建了几所中小学和幼儿园?", "8所"),  # the sum the report gives, asked as a sum
     ("桐庐县去年新找到工作的人有多少?", "1.1万人"),  # what was done in the year, not a total
     ("桐庐县去年给老楼装了几台电梯?", "56台"),  # 15个工作日 is a span of time, not a count
+    ("桐庐县今年城里要新修几条马路?", "9条"),  # 城里 tips it to 城市道路 over 农村公路
 ])
 def test_the_report_answers_what_it_says(library, question, expect):
     answer = library.ask(question)
