@@ -404,8 +404,46 @@ def _alias_table(kb: KnowledgeBase) -> list[tuple[str, list[str]]]:
             by_word.setdefault(canonical, [])
             if canonical not in by_word[canonical]:
                 by_word[canonical].insert(0, canonical)
+        for canonical in sorted({c for _a, c in kb.aliases}):
+            head = _named_head(kb, canonical)
+            if head and head not in by_word:
+                by_word[head] = [canonical]
         table = kb._alias_table = sorted(by_word.items(), key=lambda a: (-len(a[0]), a[0]))  # type: ignore[attr-defined]
     return table
+
+
+COMMON_TAIL_FREQ = 1000  # '改造', '工程', '服务': words that end many terms
+
+
+def _named_head(kb: KnowledgeBase, term: str) -> str | None:
+    """The name in a term made of a name and a common word ('适老化' of 适老化改造): people
+    say the name with their own word ('适老化改装'), which jieba would cut 适/老化/改装."""
+    if not term.isascii() and len(term) >= 5:
+        for k in range(len(term) - 2, 2, -1):
+            if kb.tokenizer.freq(term[k:]) >= COMMON_TAIL_FREQ:
+                return term[:k]
+    return None
+
+
+def _said_tail(kb: KnowledgeBase, text: str, alias: str, canonicals: list[str]) -> str | None:
+    """For the name of a term said alone ('适老化' of 适老化改造): the person's own word for the
+    term's tail that follows it ('改装', '装修'), to be read as part of the term; '' when none
+    follows; None when the name and the word that follows make another term the report uses
+    ('一般公共预算支出' is not 一般公共预算收入)."""
+    canonical = canonicals[0] if canonicals else ""
+    if not (canonical.startswith(alias) and len(canonical) > len(alias)):
+        return ""
+    at = text.find(alias) + len(alias)
+    following = kb.tokenizer.words(text[at:at + 4])
+    said = following[0] if following else ""
+    tail = canonical[len(alias):]
+    if len(said) < 2 or said == tail[:len(said)]:
+        return ""
+    if alias + said in kb.corpus:
+        return None  # the report's own other term
+    if set(said) & set(tail) or kb.tokenizer.is_verb(said):
+        return said
+    return ""
 
 
 def _aliases_present(kb: KnowledgeBase, text: str) -> set[str]:
@@ -619,6 +657,12 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
     siblings = _siblings(kb)
     for alias, canonicals in sorted(aliases.items(), key=lambda a: -len(a[0])):
         if alias in rest:
+            said = _said_tail(kb, rest, alias, canonicals)
+            if said is None:
+                continue  # '一般公共预算支出': the name with another report word is another thing
+            if said:
+                at = rest.find(alias) + len(alias)
+                rest = rest[:at] + " " + rest[at + len(said):]
             rest = rest.replace(alias, " ")
             own = [c for c in dict.fromkeys(canonicals) if not _TIME_WORDS.match(c)]
             if not own:

@@ -80,7 +80,8 @@ def library(tmp_path_factory):
     ("桐庐县去年新建改扩建了几所中小学和幼儿园?", "8所"),  # the sum the report gives, asked as a sum
     ("桐庐县去年新找到工作的人有多少?", "1.1万人"),  # what was done in the year, not a total
     ("桐庐县去年给老楼装了几台电梯?", "56台"),  # 15个工作日 is a span of time, not a count
-    ("桐庐县今年城里要新修几条马路?", "9条"),  # 城里 tips it to 城市道路 over 农村公路
+    ("桐庐县今年城里要新修几条马路?", "9条"),
+    ("桐庐县去年给多少户老人家里做了适老化装修?", "500户"),  # 适老化 of 适老化改造, 装修 for 改造  # 城里 tips it to 城市道路 over 农村公路
 ])
 def test_the_report_answers_what_it_says(library, question, expect):
     answer = library.ask(question)
