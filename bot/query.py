@@ -107,7 +107,8 @@ def _unit_fits(kind: str, units: frozenset) -> bool:
     group = next((g for g in _MEASURE_GROUPS if kind in g), None)
     if kind == "个" or group is None:
         return any(not families["percent"](u) and not families["money"](u) for u in units)
-    return any(u.lstrip("万亿") in group or u.lstrip("万亿") == "个" for u in units)
+    # '万头只' counts 头 and 只 together: it answers 几头 and 几只.
+    return any((b := u.lstrip("万亿")) in group or b == "个" or len(b) > 1 and set(b) <= group for u in units)
 
 
 @dataclass
@@ -590,7 +591,7 @@ FRAME_WORDS = frozenset("方式 方法 办法 措施 举措 内容 方面 做法
                         "主要 重点 有关 相关 荣誉 称号 地方 方向 思路 要求 安排 打算 政策 政府 "
                         # The dimension asked ('多大面积'), read into the units; and the directions
                         # that complete a verb ('派下去').
-                        "面积 长度 数量 人数 下去 下来 上去 上来 出来 出去 起来 进来 进去 过来 回来".split())
+                        "面积 长度 数量 人数 一片 一大片 一块 下去 下来 上去 上来 出来 出去 起来 进来 进去 过来 回来".split())
 # An everyday verb counts for this much of its weight in a 多少/几 question: the thing counted
 # and its unit say which number is asked; the verb people use for what was done (盖, 弄, 派,
 # 养着) is mostly another word for the report's (建成, 选派, 存栏).
@@ -685,7 +686,7 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
         groups.append(TermGroup(code, [code]))
     groups += _english_groups(kb, rest, names)
     others = _report_words(kb, text)
-    for word in _recut(kb, _whole_unknown_runs(kb, rest, groups, others)):
+    for word in _recut(kb, _whole_unknown_runs(kb, rest, groups, others, asks_quantity)):
         word = word.strip()
         if (not word or word in STOPWORDS or _TIME_WORDS.match(word) or re.fullmatch(r"[\W_]+", word)
                 or _UNIT_WORDS.match(word) or _is_foreign_place(kb, word)):
@@ -761,7 +762,8 @@ _SETTINGS = {
 _LOCATIVE = re.compile(r"[\u4e00-\u9fff](?:边|里|上|旁|外|内|前|后)")
 
 
-def _whole_unknown_runs(kb: KnowledgeBase, text: str, groups: list[TermGroup], others: list[str]) -> list[str]:
+def _whole_unknown_runs(kb: KnowledgeBase, text: str, groups: list[TermGroup], others: list[str],
+                        asks_quantity: bool = False) -> list[str]:
     """The question's words, except that a word the reports never use falls apart into single
     characters in the report's own vocabulary ('黑车' -> 黑/车): matching those characters alone
     would find '扫黑'. Such a run of adjacent characters stays one word, of less weight; when the
@@ -793,8 +795,11 @@ def _whole_unknown_runs(kb: KnowledgeBase, text: str, groups: list[TermGroup], o
             if compound:
                 groups.append(TermGroup(pair, [compound], related=[pair]))
             else:
-                groups.append(TermGroup(pair, [pair], related=kb.synonyms.get(pair, [])[:8], weight=UNKNOWN_WEIGHT,
-                                        loose=_loose_relatives(kb, pair)))
+                # '养着', '种了': a verb of one character with its ending, as in _groups.
+                verb = asks_quantity and _everyday_verb(kb, pair, text)
+                groups.append(TermGroup(pair, [pair], related=kb.synonyms.get(pair, [])[:8],
+                                        weight=UNKNOWN_WEIGHT * (VERB_WEIGHT if verb else 1.0),
+                                        loose=_loose_relatives(kb, pair), verb=verb))
         run.clear()
 
     for token in tokens:

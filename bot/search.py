@@ -117,7 +117,7 @@ def unknown_share(kb: KnowledgeBase, query: Query, p: Passage) -> float:
     total = sum(weights) or 1.0
     unknown = 0.0
     for g, w in zip(query.groups, weights):
-        if len(g.word) < 2 or g.frame or _exact_credit(kb, query.report.id, g).get(p.id):
+        if len(g.word) < 2 or g.frame or g.verb or _exact_credit(kb, query.report.id, g).get(p.id):
             continue
         if not known_to_report(kb, query.report.id, g):
             unknown += w
