@@ -407,7 +407,7 @@ def _alias_table(kb: KnowledgeBase) -> list[tuple[str, list[str]]]:
                 by_word[canonical].insert(0, canonical)
         for canonical in sorted({c for _a, c in kb.aliases}):
             head = _named_head(kb, canonical)
-            if head and head not in by_word:
+            if head and head not in by_word and canonical in kb.corpus:
                 by_word[head] = [canonical]
         table = kb._alias_table = sorted(by_word.items(), key=lambda a: (-len(a[0]), a[0]))  # type: ignore[attr-defined]
     return table
@@ -661,6 +661,10 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
             said = _said_tail(kb, rest, alias, canonicals)
             if said is None:
                 continue  # '一般公共预算支出': the name with another report word is another thing
+            if alias.isascii() and not any(c in kb.corpus for c in canonicals for c in [c] + siblings.get(c, [])):
+                # English written for a word this report does not use ('tourism revenue' for
+                # 旅游收入 where it says 旅游总收入): its words are translated one by one instead.
+                continue
             if said:
                 at = rest.find(alias) + len(alias)
                 rest = rest[:at] + " " + rest[at + len(said):]
