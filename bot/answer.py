@@ -93,6 +93,7 @@ def _named_only_per_unit(query: Query, text: str) -> bool:
 
 
 _LISTED = "、和及与"
+_QUALIFIERS = frozenset("至少 最少 最多 大约 大概 左右 以上 以内 一共 总共 差不多".split())
 _COUNT_AHEAD = re.compile(r"\d+(?:\.\d+)?(?:万)?(?:个|家|所|座|条|项|场|批|宗|名|户|栋|幢|台|辆|张|处|套|间|只|头|艘|列)")
 _PART_OF = re.compile(r"(?:里|中|之中)(?:的)?(?=[^,。?!]{0,12}(?:多少|几))")  # '充电桩里有多少个是快充桩' 
 
@@ -223,6 +224,11 @@ def _one_char_off(phrase: str, text: str) -> bool:
     not another thing?"""
     n = len(phrase)
     return any(sum(a != b for a, b in zip(phrase, text[i:i + n])) == 1 for i in range(len(text) - n + 1))
+
+
+def _said_with_one_char_off(word: str, text: str) -> bool:
+    """_one_char_off for a long text: one search for each character left open."""
+    return any(re.search(re.escape(word[:i]) + "." + re.escape(word[i + 1:]), text) for i in range(len(word)))
 
 
 def _pieces_around(text: str, group: TermGroup) -> str:
@@ -530,6 +536,13 @@ class Answerer:
                 if whole is not None and m.start() < query.text.find(g.word):
                     # '1850个充电桩里有多少个是快充桩': the passage counts the whole, not the part.
                     return f"报告没有其中{g.word}的数字"
+            if (not g.verb and not g.frame and len(g.word) >= 2 and not g.word.isascii() and not g.loose
+                    and g.word not in _QUALIFIERS and not self.kb.tokenizer.is_verb(g.word)
+                    and not known_to_report(self.kb, p.report_id, g) and self.kb.tokenizer.freq(g.word) > 0
+                    and not _said_with_one_char_off(g.word, self.kb.corpus)):  # '征签' is 征迁 mistyped
+                # '多少辆新能源出租车': the thing counted is a word the report never uses, and
+                # nothing the report says stands for it; the passage counts something else.
+                return f"报告没有{g.word}的数字"
         if g is None or not any(alt in p.norm for alt in g.alternatives + g.related):
             return None
         at = last = phrase.rfind(g.word)

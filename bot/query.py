@@ -432,13 +432,13 @@ def _said_tail(kb: KnowledgeBase, text: str, alias: str, canonicals: list[str]) 
     follows; None when the name and the word that follows make another term the report uses
     ('一般公共预算支出' is not 一般公共预算收入)."""
     canonical = canonicals[0] if canonicals else ""
-    if not (canonical.startswith(alias) and len(canonical) > len(alias)):
-        return ""
+    if not canonical.startswith(alias) or _named_head(kb, canonical) != alias:
+        return ""  # an alias of its own ('新能源' for 新能源汽车), not a term's name said alone
     at = text.find(alias) + len(alias)
     following = kb.tokenizer.words(text[at:at + 4])
     said = following[0] if following else ""
     tail = canonical[len(alias):]
-    if len(said) < 2 or said == tail[:len(said)]:
+    if len(said) != 2 or said == tail[:len(said)]:
         return ""
     if alias + said in kb.corpus:
         return None  # the report's own other term

@@ -36,7 +36,7 @@ REPORT = """2024年桐庐县政府工作报告
 
 （二）城市功能持续完善
 
-新建公共充电桩960个，实现乡镇公共快充站全覆盖。新能源汽车销售1.21万辆，增长38%。新建城市绿道18公里，改造老旧小区41个、惠及居民1.2万户。
+新建公共充电桩960个，实现乡镇公共快充站全覆盖。新能源汽车销售1.21万辆，增长38%。协调新增投放新能源公交车80辆。新建城市绿道18公里，改造老旧小区41个、惠及居民1.2万户。
 
 （三）生态环境持续改善
 
@@ -73,6 +73,7 @@ def library(tmp_path_factory):
     ("桐庐县2023年规上工业亩均税收多少?", "31.5万元"),
     ("桐庐县2023年民生支出多少?", "28.3亿元"),
     ("桐庐县2023年新能源汽车卖了多少辆?", "1.21万辆"),
+    ("桐庐县2023年新投放了多少辆新能源公交车?", "80辆"),
     ("桐庐县2023年PM2.5平均浓度多少?", "27.3微克/立方米"),
     ("桐庐县去年翻新了多少个老小区?", "41个"),
     ("桐庐县2023年65岁以上老人免费体检多少人次?", "4.2万人次"),
@@ -102,6 +103,7 @@ def test_the_report_answers_what_it_says(library, question, expect):
     "桐庐县2023年接待入境游客多少人次?",  # 入境, a word the report never uses, makes it other visitors
     "桐庐县2023年新建了多少所幼儿园?",  # 8所 counts 中小学 and 幼儿园 together
     "桐庐县2023年新建的960个充电桩里有多少个是快充桩?",  # a part of the whole the report counts
+    "桐庐县2023年新投放了多少辆新能源出租车?",  # 出租车, the thing counted, is a word the report never uses
 ])
 def test_a_look_alike_figure_is_not_an_answer(library, question):
     answer = library.ask(question)
