@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from bot.figures import FIGURE
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form
 from bot.normalize import to_traditional, without_surrogates
-from bot.query import CODE, Query, TermGroup, understand, units_fit, warm_up
+from bot.query import CODE, Query, TermGroup, positions, understand, units_fit, warm_up
 from bot.search import (Hit, known_to_report, match_glossary, matches_rarest, misses_rare_name, misses_report_word, rank,
                         unknown_share)
 
@@ -86,12 +86,20 @@ def _named_only_per_unit(query: Query, text: str) -> bool:
     for g in query.groups:
         if g.frame or g.verb or len(g.word) < 2:
             continue
-        spots = [(alt, m.start()) for alt in g.alternatives for m in re.finditer(re.escape(alt), text)]
+        spots = [(alt, at) for alt in g.alternatives for at in positions(text, alt)]
         if spots and all(_PER_UNIT.search(text[:at]) for _alt, at in spots):
             return True
     return False
 
 
+# Compiled once at import, not inside a one-off ask's answer time.
+_CLAUSE_MARKS = re.compile(r"[,;。:]")
+_AFTER_MARKS = re.compile(r"(?<=[,;。])")
+_MONTH, _DAY = re.compile(r"\d+月"), re.compile(r"\d+日")
+_PHRASE_BREAK = re.compile(r"[的\s,.;:!?,。;:!?]")
+_NUMBER_ONLY = re.compile(r"[\d.%]+")
+_DIGIT, _DIGIT_OR_DENG = re.compile(r"\d"), re.compile(r"\d|等")
+_ITEM_BEFORE_NUMBER = re.compile(r"([^\d等]{2,8}?)(?=\d)")
 _LISTED = "、和及与"
 _QUALIFIERS = frozenset("至少 最少 最多 大约 大概 左右 以上 以内 一共 总共 差不多".split())
 _COUNT_AHEAD = re.compile(r"\d+(?:\.\d+)?(?:万)?(?:个|家|所|座|条|项|场|批|宗|名|户|栋|幢|台|辆|张|处|套|间|只|头|艘|列)")
@@ -102,9 +110,11 @@ def _counted_with_others(query: Query, g: TermGroup, text: str) -> bool:
     """Does the passage count the thing only together with others, in a list before one number
     ('新建改扩建中小学和幼儿园9所' for '新建了多少所幼儿园'), where the question names none
     of the others?"""
-    if re.search(f"[{_LISTED}]{re.escape(g.word)}|{re.escape(g.word)}[{_LISTED}]", query.text):
+    text_asked, word = query.text, g.word
+    if any(at and text_asked[at - 1] in _LISTED or text_asked[at + len(word):at + len(word) + 1] in list(_LISTED)
+           for at in positions(text_asked, word)):
         return False  # '建几所学校和幼儿园' asks for the sum itself
-    for piece in re.split(r"[,;。:]", text):
+    for piece in _CLAUSE_MARKS.split(text):
         for alt in g.alternatives + g.related:
             at = piece.find(alt)
             if at < 0:
@@ -112,9 +122,9 @@ def _counted_with_others(query: Query, g: TermGroup, text: str) -> bool:
             before, after = piece[:at], piece[at + len(alt):]
             others = []
             # Things counted, not money, shares or years; 'A、B等49个' names examples of a total.
-            if before and before[-1] in _LISTED and _COUNT_AHEAD.match(after) and not re.search(r"\d|等", before):
+            if before and before[-1] in _LISTED and _COUNT_AHEAD.match(after) and not _DIGIT_OR_DENG.search(before):
                 others = [before[:-1]]
-            elif after and after[0] in _LISTED and (m := re.match(r"([^\d等]{2,8}?)(?=\d)", after[1:])) \
+            elif after and after[0] in _LISTED and (m := _ITEM_BEFORE_NUMBER.match(after[1:])) \
                     and _COUNT_AHEAD.match(after[1 + m.end():]):
                 others = [m.group(1)]
             # The question that names the others too ('中小学和幼儿园几所') asks for their sum.
@@ -201,7 +211,7 @@ def _cut(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
 
 def _pieces(text: str) -> list[str]:
     """A clause's comma-pieces, each with its mark."""
-    return [p for p in re.split(r"(?<=[,;。])", text) if p]
+    return [p for p in _AFTER_MARKS.split(text) if p]
 
 
 def _pieces_about(text: str, query: Query) -> list[str]:
@@ -212,7 +222,8 @@ def _pieces_about(text: str, query: Query) -> list[str]:
     # Nor does an everyday verb ('修了' -> 建成 in '一级公路建成通车'): the thing counted does.
     content = [g for g in query.groups if not g.frame and not g.verb] or [g for g in query.groups if not g.frame]
     named = [g for g in content if len(g.word) >= 2 or any(len(a) >= 2 for a in g.alternatives)] or content
-    keep = [any(alt in match_form(piece) for g in named for alt in g.alternatives + g.related) for piece in pieces]
+    alternatives = [alt for g in named for alt in g.alternatives + g.related]
+    keep = [any(alt in form for alt in alternatives) for form in map(match_form, pieces)]
     for i in range(1, len(pieces)):
         if keep[i - 1] and not keep[i] and _ATTACHED.match(pieces[i]):
             keep[i] = True
@@ -235,8 +246,9 @@ def _pieces_around(text: str, group: TermGroup) -> str:
     """The comma-pieces naming the word and the piece after each ('建成…中心,' '接待群众1440人次')."""
     pieces = _pieces(text)
     keep = set()
-    for i, piece in enumerate(pieces):
-        if any(alt in match_form(piece) for alt in group.alternatives + group.related):
+    alternatives = group.alternatives + group.related
+    for i, form in enumerate(map(match_form, pieces)):
+        if any(alt in form for alt in alternatives):
             keep |= {i, i + 1}
     return "".join(pieces[i] for i in sorted(keep) if i < len(pieces))
 
@@ -353,7 +365,7 @@ class Answerer:
         if best.passage.role == "meta" and query.asks_quantity and not query.units:
             return self._not_found(query, base, hits, "报告没有这个数字")
         if best.passage.role == "note":
-            if (query.asks_quantity and not re.search(r"\d", best.passage.text)
+            if (query.asks_quantity and not _DIGIT.search(best.passage.text)
                     and not _CHINESE_COUNT.search(best.passage.text) and not _PARTS.search(query.text)):
                 # '今年要抓多少个电诈嫌疑人': a note that names the thing gives no number of it.
                 return self._not_found(query, base, hits, "报告提到了这件事,但没有给出这个数字")
@@ -471,13 +483,13 @@ class Answerer:
         units = {(m.group("mult") or "") + m.group("unit") for m in FIGURE.finditer(near)}
         units |= {m.group(2) for m in _BARE_MULTIPLE.finditer(near)}
         units |= {m.group(2) for m in _CHINESE_COUNT.finditer(near)}  # '四个教育集团', '近千亩' 
-        units |= {u for u, pattern in (("月", r"\d+月"), ("日", r"\d+日")) if re.search(pattern, near)}
+        units |= {u for u, pattern in (("月", _MONTH), ("日", _DAY)) if pattern.search(near)}
         if not units:
             return "报告提到了这件事,但没有给出这个数字"
         counted = self._counted_thing(query, p)
         if counted is not None:
             around = _pieces_around(p.text, counted)
-            if around and not re.search(r"\d", around) and not _CHINESE_COUNT.search(around):
+            if around and not _DIGIT.search(around) and not _CHINESE_COUNT.search(around):
                 # '一共建成了多少座公共快充站': '新建公共充电桩1260个,实现…公共快充站全覆盖' counts
                 # the piles; what the question names most has no number beside it.
                 return "报告提到了这件事,但没有给出这个数字"
@@ -593,7 +605,7 @@ class Answerer:
             phrase = m.group(0)
             if not any(g.word in phrase for g in content):
                 # '接待入境游客多少人次': the count closes the phrase; the thing comes before it.
-                phrase = re.split(r"[的\s,.;:!?,。;:!?]", query.text[:m.start()])[-1]
+                phrase = _PHRASE_BREAK.split(query.text[:m.start()])[-1]
             found = max((g for g in content if g.word in phrase), key=lambda g: phrase.rfind(g.word), default=None), phrase
         query.__dict__["_counted_phrase"] = found
         return found
@@ -608,7 +620,7 @@ class Answerer:
         if query.explicit_year and query.explicit_year not in (r.year, r.review_year, r.plan_year):
             if not any(str(query.explicit_year) in p.text for p in self.kb.by_report[r.id]):
                 return f"报告只涉及{r.review_year}年和{r.plan_year}年"
-        if not query.define_term and all(re.fullmatch(r"[\d.%]+", g.word) for g in query.groups):
+        if not query.define_term and all(_NUMBER_ONLY.fullmatch(g.word) for g in query.groups):
             return "问题里没有可查的内容"
         return None
 
@@ -663,7 +675,7 @@ class Answerer:
         missing = [g for g in query.groups if not g.frame and len(g.word) >= 2
                    and not any(alt in p.norm for alt in g.alternatives + g.related)]
         # Look in the same paragraph, the clauses of the same sentence first.
-        nearby = [o for o in self.kb.paragraphs[(p.report_id, p.paragraph)] if o.id != p.id and re.search(r"\d", o.text)]
+        nearby = [o for o in self.kb.paragraphs[(p.report_id, p.paragraph)] if o.id != p.id and _DIGIT.search(o.text)]
         nearby.sort(key=lambda o: (o.sentence != p.sentence, abs(o.sentence - p.sentence), o.clause))
         best, best_hits = None, 0
         for o in nearby:
@@ -679,13 +691,13 @@ class Answerer:
         for other in rest[:3]:
             if (other.passage.role in ("review", "plan") and other.passage.role != best.passage.role
                     and other.coverage >= best.coverage * 0.8 and other.coverage >= MIN_COVERAGE
-                    and re.search(r"\d", other.passage.text)):
+                    and _DIGIT.search(other.passage.text)):
                 return other
         return None
 
     def _passage_answer(self, query: Query, best: Hit, rest: list[Hit], base: dict) -> Answer:
         p = best.passage
-        has_number = bool(re.search(r"\d", p.text))
+        has_number = bool(_DIGIT.search(p.text))
         label = _period(p)
         if query.wants_number and has_number and p.role in ("review", "plan"):
             kind = "figure"

@@ -41,10 +41,13 @@ def _cedict_lines() -> tuple[str, ...]:
         return tuple(line for line in fh if not line.startswith("#"))
 
 
+_LOWER_WORD = re.compile(r"[a-z]+")
+
+
 def english_tokens(text: str) -> list[str]:
     """Lower-case English words, plural, past and -ing forms reduced ('lights' -> 'light',
     'zero-based budgeting' -> zero bas budget)."""
-    return [stem(w) for w in re.findall(r"[a-z]+", text.lower()) if w not in STOPWORDS]
+    return [stem(w) for w in _LOWER_WORD.findall(text.lower()) if w not in STOPWORDS]
 
 
 def stem(word: str) -> str:

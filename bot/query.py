@@ -229,6 +229,31 @@ MAX_GROUPS = 24  # a question has a handful of content words; more is pasted tex
 _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 
 
+# Patterns used while a question is read, compiled once at import: a one-off `reportbot ask`
+# would otherwise compile each of them inside its answer time (the Han range alone ~0.7 ms).
+_ASKING_LEAD = re.compile(r"^(请问|请|你好|那个|这个|所谓的?|报告里的?|报告中的?|文中的?)")
+_ASKING_TAIL = re.compile(r"(到底|究竟|具体|又|都)$")
+_HAN_RUN3 = re.compile(r"[\u4e00-\u9fff]{3,}")
+_LAST_YEAR_SAID = re.compile(r"去年|上年|过去一年")
+_LAST_YEAR = re.compile(r"去年|上年|上一年|过去一年|last year")
+_THIS_YEAR = re.compile(r"今年|本年|this year")
+_DIMENSION_ASKED = re.compile(r"多长|多宽|多大|多高|多远|多深|多重|多久")
+_COUNT_ASKED = re.compile(r"(几|多少)(?:万|亿)?(?:个|家|所|座|条|项|人次|人|次|件|台|辆|栋|幢|户|亩|株|棵|盏|套|位|名|批|处|场|间|张|列|趟|"
+                          r"头|只|艘|吨|对|管|部|根|平方公里|平方米|公里|公顷|千瓦时|千瓦|立方米|米|天|小时|个月|元|块钱?)")
+_PUNCTUATION = re.compile(r"[\W_]+")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+_VALUE_OF = re.compile(r"\bvalues? of\b")
+
+
+def positions(text: str, word: str) -> list[int]:
+    """Where the word starts in the text (str.find, not a regex compiled for each word)."""
+    found, at = [], text.find(word)
+    while at != -1:
+        found.append(at)
+        at = text.find(word, at + 1)
+    return found
+
+
 def warm_up(kb: KnowledgeBase) -> None:
     """Build the lazy tables (typo terms, alias table, corpus bigrams, the thesaurus classes
     read for an unknown word) before the first user."""
@@ -284,12 +309,12 @@ def correct_typos(kb: KnowledgeBase, text: str) -> tuple[str, list[tuple[str, st
     fixes = []
     if len(text) > MAX_TYPO_TEXT:
         return text, fixes  # pasted text, not a typed question: the search is not worth its cost
-    for m in re.finditer(r"[\u4e00-\u9fff]{3,}", text):
+    for m in _HAN_RUN3.finditer(text):
         run = m.group(0)
         suspect = _unknown_positions(kb, corpus, run)
         if not suspect:
             continue
-        contrast_spans = [(mm.start(), mm.end()) for w in _CONTRAST_WORDS for mm in re.finditer(re.escape(w), run)]
+        contrast_spans = [(at, at + len(w)) for w in _CONTRAST_WORDS for at in positions(run, w)]
         i = 0
         while i < len(run):
             for size in range(min(8, len(run) - i), 2, -1):
@@ -350,8 +375,8 @@ def _define_term(text: str) -> str | None:
     for pattern in _DEFINE:
         if m := pattern.search(text):
             term = m.group("t").strip(" “”\"'「」『』《》?？,，")
-            term = re.sub(r"^(请问|请|你好|那个|这个|所谓的?|报告里的?|报告中的?|文中的?)", "", term)
-            term = re.sub(r"(到底|究竟|具体|又|都)$", "", term)
+            term = _ASKING_LEAD.sub("", term)
+            term = _ASKING_TAIL.sub("", term)
             if 1 <= len(term) <= (60 if term.isascii() else 20):
                 return term
     return None
@@ -550,11 +575,11 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     if m := _YEAR.search(text):
         q.explicit_year = q.year = int(m.group(1))
     q.wants_past = bool(_PAST.search(text))
-    q.wants_plan = bool(_PLAN.search(text)) and not re.search(r"去年|上年|过去一年", text)
+    q.wants_plan = bool(_PLAN.search(text)) and not _LAST_YEAR_SAID.search(text)
     if q.year is None:
-        if re.search(r"去年|上年|上一年|过去一年|last year", text):
+        if _LAST_YEAR.search(text):
             q.year = report.review_year
-        elif re.search(r"今年|本年|this year", text):
+        elif _THIS_YEAR.search(text):
             q.year = report.plan_year
     q.define_term = _define_term(text)
     if q.define_term and q.define_term.isascii():
@@ -577,9 +602,8 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
         stripped = stripped.replace(name, " ")
     stripped = _YEAR.sub(" ", stripped)
     # '有多大', '多长', '多少张(床)': read into the units asked, not words to look for.
-    stripped = re.sub(r"多长|多宽|多大|多高|多远|多深|多重|多久", " ", stripped)
-    stripped = re.sub(r"(几|多少)(?:万|亿)?(?:个|家|所|座|条|项|人次|人|次|件|台|辆|栋|幢|户|亩|株|棵|盏|套|位|名|批|处|场|间|张|列|趟|"
-                      r"头|只|艘|吨|对|管|部|根|平方公里|平方米|公里|公顷|千瓦时|千瓦|立方米|米|天|小时|个月|元|块钱?)", r" \1 ", stripped)
+    stripped = _DIMENSION_ASKED.sub(" ", stripped)
+    stripped = _COUNT_ASKED.sub(r" \1 ", stripped)
     stripped = _join_alias_across_de(kb, stripped)
     rewritten, aliases = _apply_aliases(kb, stripped)
     q.foreign_places = [w for w in kb.tokenizer.words(stripped) if _is_foreign_place(kb, w)] + _unknown_place_names(kb, stripped)
@@ -692,7 +716,7 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
     others = _report_words(kb, text)
     for word in _recut(kb, _whole_unknown_runs(kb, rest, groups, others, asks_quantity)):
         word = word.strip()
-        if (not word or word in STOPWORDS or _TIME_WORDS.match(word) or re.fullmatch(r"[\W_]+", word)
+        if (not word or word in STOPWORDS or _TIME_WORDS.match(word) or _PUNCTUATION.fullmatch(word)
                 or _UNIT_WORDS.match(word) or _is_foreign_place(kb, word)):
             continue
         if word in ENGLISH_STOPWORDS:
@@ -736,7 +760,7 @@ def _everyday_verb(kb: KnowledgeBase, word: str, text: str) -> bool:
     an aspect ending in the question is a verb whatever the dictionary says ('种了': jieba has
     种 as a measure word). A two-character verb is a word of its own ('下辖', '常住') and keeps
     its weight."""
-    if len(word) == 1 and re.search(re.escape(word) + "[了着过]", text):
+    if len(word) == 1 and any(word + ending in text for ending in "了着过"):
         return True
     return kb.tokenizer.is_verb(word) and len(kb.tokenizer.verb_stem(word)) == 1
 
@@ -852,7 +876,7 @@ def _compound_of_parts(kb: KnowledgeBase, word: str, others: list[str]) -> str |
 def english_names(raw: str) -> frozenset:
     """Capitalised English words after a sentence's first ('Otog Front Banner', 'Jiujiang'),
     stemmed as english_tokens are: names. Acronyms (GDP) are words."""
-    words = re.findall(r"[A-Za-z]+", raw)
+    words = _LATIN_WORD.findall(raw)
     return frozenset(stem(w.lower()) for i, w in enumerate(words) if i and w[0].isupper() and not w.isupper())
 
 
@@ -862,7 +886,7 @@ def _english_groups(kb: KnowledgeBase, text: str, names: frozenset = frozenset()
     translation still counts, for little: it says what the question is about; unless it is a
     capitalised name (`names`: 'Otog Front Banner'), which says where, not what."""
     # 'the value of exports' asks for an amount (read into the units), not about 产值.
-    text = re.sub(r"\bvalues? of\b", " ", text)
+    text = _VALUE_OF.sub(" ", text)
     tokens = [t for t in english_tokens(text) if len(t) >= 2 and t not in ENGLISH_STOPWORDS]
     groups, i = [], 0
     while i < len(tokens):

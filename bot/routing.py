@@ -106,9 +106,12 @@ def report_for_year(reports: list[ReportInfo], year: int, text: str) -> ReportIn
     return (reviewing or planning or [None])[0]
 
 
+_YEAR_WRITTEN = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
 def written_years(text: str) -> list[int]:
     """'2022、2023、2024年' and '2022年和2023年': every year written out, in order."""
-    years = [int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", text)]
+    years = [int(y) for y in _YEAR_WRITTEN.findall(text)]
     return list(dict.fromkeys(years))
 
 
