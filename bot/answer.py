@@ -13,7 +13,7 @@ from bot.figures import FIGURE
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form
 from bot.normalize import to_traditional, without_surrogates
 from bot.query import CODE, Query, TermGroup, positions, understand, units_fit, warm_up
-from bot.search import (Hit, known_to_report, match_glossary, matches_rarest, misses_rare_name, misses_report_word, rank,
+from bot.search import (Hit, known_to_report, match_glossary, matches_rarest, misses_rare_name, misses_report_word, rank, rare_names,
                         unknown_share)
 
 MAX_ANSWER_CHARS = 300
@@ -493,6 +493,12 @@ class Answerer:
                 # '一共建成了多少座公共快充站': '新建公共充电桩1260个,实现…公共快充站全覆盖' counts
                 # the piles; what the question names most has no number beside it.
                 return "报告提到了这件事,但没有给出这个数字"
+        for name in rare_names(self.kb, query):
+            around = _pieces_around(p.text, name)
+            if around and not _DIGIT.search(around) and not _CHINESE_COUNT.search(around):
+                # '拙政园接待了多少游客': the passage names 拙政园 among sites it manages, and
+                # its number (区属景区…1460万人次) is of all of them.
+                return "报告提到了这个地方,但没有给出它的数字"
         if counted is not None and _counted_with_others(query, counted, p.text):
             # '新建了多少所幼儿园': '新建改扩建中小学和幼儿园9所' is the sum of both.
             return "报告只给出了几项合在一起的数字"

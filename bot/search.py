@@ -168,6 +168,20 @@ RARE_NAME_PASSAGES = 3
 NAME_FREQUENCY = 500  # jieba's count: common words are in the thousands
 
 
+def rare_names(kb: KnowledgeBase, query: Query) -> list[TermGroup]:
+    """The question's words that name one particular thing the report mentions in a few places
+    only ('拙政园', '大泽山'): rare in the report and in the dictionary."""
+    report_id = query.report.id
+    out = []
+    for g in query.groups:
+        if g.frame or g.verb or len(g.word) < 2 or g.word.isascii():
+            continue
+        counts = [c for c in (len(kb.containing(report_id, alt)) for alt in g.alternatives) if c]
+        if counts and min(counts) <= RARE_NAME_PASSAGES and kb.tokenizer.freq(g.word) < NAME_FREQUENCY:
+            out.append(g)
+    return out
+
+
 def misses_rare_name(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
     """Does the question name, as its weightiest word, one particular thing the report mentions
     in a few places only, and the passage's sentence not? Then the passage's number is about
