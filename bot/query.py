@@ -36,12 +36,13 @@ _LIST = re.compile(r"哪些|哪几|哪个|哪三|哪两|哪四|哪五|哪六|分
 
 
 _UNIT_QUESTIONS = [
-    ("percent", re.compile(r"增长[^,,。?]{0,6}?(?:多少|几)|增长目标|增速目标|增幅|增速|增长率|百分之|百分比|比重|比例|占比|[^\W\d]率|下降了?多少|提高了?多少|降了?多少|几个点|多少个点")),
+    ("percent", re.compile(r"增长[^,,。?]{0,6}?(?:多少|几)|增长目标|增速目标|增幅|增速|增长率|百分之|百分比|比重|比例|占比|[^\W\d]率|下降了?多少|提高了?多少|降了?多少|几个点|多少个点|"
+                           r"what share|percentage|proportion")),
     ("money", re.compile(r"多少钱|几块钱|钱|金额|资金|多少元|几元|多少万元|多少亿|工资|补贴|贷款|授信|费用|经费|花了|花费|税收|支出|"
                          r"(?<!名)[^\W\d_]额(?!度)|总投资|投资额|总值|收入|损失|how much money|amount|revenue|value of|yuan")),
-    ("length", re.compile(r"多长|多远|多高|几米|多少米|几公里|多少公里|长度|高度")),
-    ("area", re.compile(r"多大面积|面积|多少平方|几平方|多少亩|几亩")),
-    ("people", re.compile(r"多少万?人|几万?人|几个人|人数|多少名|多少人次|几名|人口[^率]{0,4}(?:多少|几)|population")),
+    ("length", re.compile(r"多长|多远|多高|几米|多少米|几公里|多少公里|长度|高度|how many (?:kilomet|km\b|met(?:er|re)s)")),
+    ("area", re.compile(r"多大面积|面积|多少平方|几平方|多少亩|几亩|square (?:kilomet|met)|hectares|how many mu\b|how much land")),
+    ("people", re.compile(r"多少万?人|几万?人|几个人|人数|多少名|多少人次|几名|人口[^率]{0,4}(?:多少|几)|population|how many people")),
     ("rank", re.compile(r"第几|排名|排第|名次|排在|排多少|位次|排几")),
     ("date", re.compile(r"哪天|哪一天|什么时候|何时|几月几[日号]|几号|哪年|哪一年|什么时间|when")),
     ("size", re.compile(r"(?<!面积)有?多大(?!年纪|岁|面积)|规模多大|多大规模|how large|how big")),

@@ -153,3 +153,15 @@ def test_the_grey_zone_shows_the_closest_passage_and_is_still_no_answer(answerer
     grey = answerer.ask("西湖区今年财政支出多少")
     assert not grey.answered
     assert grey.answer.startswith("没有找到确切的答案;最相关的是:") or "报告中没有找到" in grey.answer
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("How many kilometres of water supply pipes were built in 2021?", "length"),
+    ("How many square metres of old compounds were renovated?", "area"),
+    ("What share of days had good air quality?", "percent"),
+    ("How many people found new jobs in 2021?", "people"),
+])
+def test_an_english_question_asks_for_the_kind_of_number_its_unit_names(question, kind):
+    from bot.query import expected_units
+
+    assert kind in expected_units(question.lower())
