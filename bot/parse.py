@@ -111,6 +111,7 @@ def parse_document(doc: Document, slug: str) -> Report:
     meta.review_year = meta.review_years[-1] if meta.review_years else meta.year - 1
     for paragraph in b.paragraphs:
         _split_paragraph(paragraph)
+    _read_under_announcements(b.paragraphs)
     uses = link_notes(b.paragraphs, b.notes)
     linked = {u.number for u in uses}
     unlinked = [n.number for n in b.notes if n.number not in linked]
@@ -312,6 +313,22 @@ def _is_lead(sentence: str, first: bool) -> bool:
     if first:
         return len(body) <= 20 and not body.startswith(("各位代表", "现在", "同时", "对此"))
     return len(body) <= 12 and "," not in body and "、" not in body
+
+
+def _read_under_announcements(paragraphs: list[Paragraph]) -> None:
+    """'今年,区政府将继续集中力量办好十件民生实事:' on a line of its own announces the paragraphs
+    after it: each is read under it (its topic), until the part or chapter changes, so that
+    '民生实事中新增多少个学位' finds the item '新增学位3600个'."""
+    announcement, where = "", None
+    for paragraph in paragraphs:
+        if (paragraph.part, paragraph.chapter) != where:
+            announcement, where = "", (paragraph.part, paragraph.chapter)
+        text = paragraph.text.strip()
+        if text.endswith(":") and len(text) <= 40 and not re.search(r"\d", text):
+            announcement = text  # its colon kept: the topic says it announces a list
+            continue
+        if announcement and not paragraph.topic:
+            paragraph.topic = announcement
 
 
 def _split_paragraph(paragraph: Paragraph) -> None:

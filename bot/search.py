@@ -201,7 +201,8 @@ def misses_rare_name(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
     # A name, not a common word the report happens to use rarely ('比重'): rare in the
     # dictionary too.
     return any(c <= RARE_NAME_PASSAGES and w >= 0.9 * top and kb.tokenizer.freq(g.word) < NAME_FREQUENCY
-               and not any(alt in p.sentence_norm for alt in g.alternatives + g.related)
+               and not any(alt in p.sentence_norm or p.topic.endswith(":") and alt in p.context
+                           for alt in g.alternatives + g.related)  # an item of '办好十件民生实事:' 
                and not all(ch in p.sentence_norm for ch in g.word)  # '省市' in '省、市各类'
                for g, c, w in named)
 
