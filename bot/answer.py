@@ -13,7 +13,7 @@ from bot.figures import FIGURE
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form
 from bot.normalize import to_traditional, without_surrogates
 from bot.query import CODE, Query, TermGroup, positions, understand, units_fit, warm_up
-from bot.search import (NAME_FREQUENCY, RARE_NAME_PASSAGES, Hit, known_to_report, match_glossary, matches_rarest, misses_rare_name, misses_report_word, rank, rare_names,
+from bot.search import (NAME_FREQUENCY, RARE_NAME_PASSAGES, Hit, names_a_site, known_to_report, match_glossary, matches_rarest, misses_rare_name, misses_report_word, rank, rare_names,
                         unknown_share)
 
 MAX_ANSWER_CHARS = 300
@@ -101,9 +101,7 @@ _NUMBER_ONLY = re.compile(r"[\d.%]+")
 _DIGIT, _DIGIT_OR_DENG = re.compile(r"\d"), re.compile(r"\d|等")
 _ITEM_BEFORE_NUMBER = re.compile(r"([^\d等]{2,8}?)(?=\d)")
 _LISTED = "、和及与"
-# How the names of particular places end ('东林寺景区', '莲花洞', '工业遗产街'): a figure said of one
-# of them is not the whole place's.
-_SITE = re.compile(r"(?:景区|寺|山|湖|园|洞|馆|街|村|镇|乡|公园|广场|大厦|片区|园区|港|湾|岛|古镇|遗址)$")
+
 _QUALIFIERS = frozenset("至少 最少 最多 大约 大概 左右 以上 以内 一共 总共 差不多".split())
 _COUNT_AHEAD = re.compile(r"\d+(?:\.\d+)?(?:万)?(?:个|家|所|座|条|项|场|批|宗|名|户|栋|幢|台|辆|张|处|套|间|只|头|艘|列)")
 _PART_OF = re.compile(r"(?:里|中|之中)(?:的)?(?=[^,。?!]{0,12}(?:多少|几))")  # '充电桩里有多少个是快充桩' 
@@ -534,7 +532,7 @@ class Answerer:
         dictionary too: '东林寺景区') that the question does not?"""
         kb, report_id = self.kb, query.report.id
         for word in kb.tokenizer.words(text):
-            if (len(word) >= 3 and word not in query.text and (_SITE.search(word) or kb.tokenizer.is_place(word))
+            if (len(word) >= 3 and word not in query.text and names_a_site(kb, word)
                     and kb.tokenizer.freq(word) < NAME_FREQUENCY and len(kb.containing(report_id, word)) <= RARE_NAME_PASSAGES):
                 return True
         return False

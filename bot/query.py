@@ -556,9 +556,22 @@ def report_named(text: str) -> tuple[int | None, str]:
     return int(m.group(1) or m.group(2)), text[:m.start()] + " " + text[m.end():]
 
 
+_CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+_AGE_IN_WORDS = re.compile(r"([一二两三四五六七八九十]{1,3})(?=周?岁)")
+
+
+def _age_in_digits(m: re.Match) -> str:
+    words = m.group(1)
+    if "十" in words:
+        tens, _, ones = words.partition("十")
+        return str(_CHINESE_DIGITS.get(tens, 1) * 10 + _CHINESE_DIGITS.get(ones, 0) if tens or ones else 10)
+    return "".join(str(_CHINESE_DIGITS[c]) for c in words)
+
+
 def question_form(raw: str) -> str:
-    """A question as it is matched and routed: normalised, in the match form, short years expanded."""
-    return expand_short_years(match_form(normalize(raw)))
+    """A question as it is matched and routed: normalised, in the match form, short years
+    expanded, ages in digits as reports write them ('三岁以下' -> 3岁以下, '八十岁' -> 80岁)."""
+    return _AGE_IN_WORDS.sub(_age_in_digits, expand_short_years(match_form(normalize(raw))))
 
 
 def understand(kb: KnowledgeBase, raw: str) -> Query:

@@ -168,13 +168,22 @@ RARE_NAME_PASSAGES = 3
 NAME_FREQUENCY = 500  # jieba's count: common words are in the thousands
 
 
+# How the names of particular places end ('东林寺景区', '莲花洞', '工业遗产街'): a figure said of one
+# of them is not the whole place's.
+_SITE = re.compile(r"(?:景区|寺|山|湖|园|洞|馆|街|村|镇|乡|公园|广场|大厦|片区|园区|港|湾|岛|古镇|遗址)$")
+
+
+def names_a_site(kb: KnowledgeBase, word: str) -> bool:
+    return bool(_SITE.search(word)) or kb.tokenizer.is_place(word)
+
+
 def rare_names(kb: KnowledgeBase, query: Query) -> list[TermGroup]:
-    """The question's words that name one particular thing the report mentions in a few places
-    only ('拙政园', '大泽山'): rare in the report and in the dictionary."""
+    """The question's words that name one particular place the report mentions in a few
+    passages only ('拙政园', '大泽山'): rare in the report and in the dictionary."""
     report_id = query.report.id
     out = []
     for g in query.groups:
-        if g.frame or g.verb or len(g.word) < 2 or g.word.isascii():
+        if g.frame or g.verb or len(g.word) < 2 or g.word.isascii() or not names_a_site(kb, g.word):
             continue
         counts = [c for c in (len(kb.containing(report_id, alt)) for alt in g.alternatives) if c]
         if counts and min(counts) <= RARE_NAME_PASSAGES and kb.tokenizer.freq(g.word) < NAME_FREQUENCY:

@@ -83,6 +83,7 @@ def library(tmp_path_factory):
     ("桐庐县2023年PM2.5平均浓度多少?", "27.3微克/立方米"),
     ("桐庐县去年翻新了多少个老小区?", "41个"),
     ("桐庐县2023年65岁以上老人免费体检多少人次?", "4.2万人次"),
+    ("桐庐县去年给六十五岁以上的老人免费体检了多少人次?", "4.2万人次"),  # ages in words are read as digits
     ("桐庐县2023年接待游客多少人次?", "1860万人次"),
     ("桐庐县去年新建改扩建了几所中小学和幼儿园?", "8所"),  # the sum the report gives, asked as a sum
     ("桐庐县去年新找到工作的人有多少?", "1.1万人"),  # what was done in the year, not a total
@@ -107,6 +108,7 @@ def test_the_report_answers_what_it_says(library, question, expect):
     "桐庐县2023年PM10平均浓度是多少?",  # a code names one thing
     "桐庐县一共建成了多少座公共快充站?",  # the number beside it counts the charging piles
     "桐庐县2023年60岁以上老人免费体检多少人次?",  # the report's figure is for 65 and over
+    "桐庐县去年给六十岁以上的老人免费体检了多少人次?",  # in words too
     "桐庐县2023年接待入境游客多少人次?",  # 入境, a word the report never uses, makes it other visitors
     "桐庐县2023年新建了多少所幼儿园?",  # 8所 counts 中小学 and 幼儿园 together
     "桐庐县2023年新建的960个充电桩里有多少个是快充桩?",  # a part of the whole the report counts
