@@ -719,8 +719,9 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
                 present = [w for w in related if w in kb.corpus]
                 if present:
                     own, related = present, [w for w in related if w not in present]
+            loose = [] if any(w in kb.corpus for w in own + related) else _report_head(kb, alias)
             verb = asks_quantity and _everyday_verb(kb, alias, text)
-            groups.append(TermGroup(alias, own, related, weight=VERB_WEIGHT if verb else 1.0, verb=verb))
+            groups.append(TermGroup(alias, own, related, weight=VERB_WEIGHT if verb else 1.0, verb=verb, loose=loose))
     for code in dict.fromkeys(CODE.findall(rest)):
         # 'pm2.5', 'pm10', '5g': one name, letters and digits together; 'pm' alone would find PM2.5
         # for PM10.
@@ -745,7 +746,7 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
             # '充电的桩子' -> 充电桩: the report's compound of another question word and this one's stem.
             groups.append(TermGroup(word, [compound], related=[word]))
             continue
-        loose = _loose_relatives(kb, word) if unknown else []
+        loose = (_loose_relatives(kb, word) or _report_head(kb, word)) if unknown else []
         weight = UNKNOWN_WEIGHT if unknown and kb.synonyms.get(word) else 1.0
         verb = asks_quantity and _everyday_verb(kb, word, text) and not _modifies_next(kb, text, word)
         if verb:
@@ -758,6 +759,16 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
         groups.append(TermGroup(word, [word], related=related, frame=frame, weight=weight,
                                 loose=loose, verb=verb))
     return groups
+
+
+def _report_head(kb: KnowledgeBase, word: str) -> list[str]:
+    """'养老院' where the report says only 养老床位, 养老服务: the report's word for the first
+    two characters of a three-character word it never uses, as loose evidence of the same
+    topic. Longer words are names of their own ('规上工业增加值' is not 规上服务业)."""
+    head = word[:2]
+    if len(word) == 3 and head in kb.corpus and head not in STOPWORDS and not _TIME_WORDS.match(head):
+        return [head]
+    return []
 
 
 def _loose_relatives(kb: KnowledgeBase, word: str) -> list[str]:
@@ -864,7 +875,7 @@ def _whole_unknown_runs(kb: KnowledgeBase, text: str, groups: list[TermGroup], o
 
 
 # Characters that join words rather than belong to them: a run of unknown characters stops there.
-_NOT_IN_RUNS = set("了几的是在有和与及或就也都还要会将把被给对从向到个家位名多少吗呢不没很太更最能可该让使第排")
+_NOT_IN_RUNS = set("了几的是在有和与及或就也都还要会将把被给对从向到个家位名多少吗呢不没很太更最能可该让使第排们新")
 
 
 def _report_words(kb: KnowledgeBase, text: str) -> list[str]:
