@@ -44,7 +44,7 @@ _ASKS = re.compile(r"多少|几(?!乎)|how many|how much")
 _EACH = re.compile(r"各[是为自]?|分别|[和与及、].{1,24}(?:多少|几)")  # 'A和B各增长多少': two things asked
 _PARTS = re.compile(r"几类|几种|几个方面|几项|几部分|哪几|包括|包含|分为")  # '四上企业包括几类': the note answers
 _RANK_PHRASE = re.compile(r"第[一二三四五六七八九十\d]+|首位|前列|领先|领跑")
-_ATTACHED = re.compile(r"^(惠及|同比|比上年|增幅|增速|总量|位居|位列|居|列|排名|占|达到|其中|分别|涉及|均|整改|实现)")
+_ATTACHED = re.compile(r"^(惠及|累计|同比|比上年|增幅|增速|总量|位居|位列|居|列|排名|占|达到|其中|分别|涉及|均|整改|实现)")
 
 
 # A question about a total ('一共有多少', '现有') with no verb of change in it, and numbers that

@@ -29,7 +29,10 @@ _MONTH_DATE = re.compile(r"(?<![\d.月])(\d{2,3})日")
 _GLUED_PERCENT = re.compile(r"(\d+(?:\.\d+)?%)(?=\d)")
 # 16.85%平台扩容升级。 : the full stop before the next lead phrase was lost. What may follow a
 # percentage in running text is a short, closed list.
-_PERCENT_FOLLOWERS = ("以上", "以下", "以内", "左右", "的", "和", "及", "与", "或", "至", "、", ",", "。", ";", ")", "”", ":", "!", "?")
+_PERCENT_FOLLOWERS = ("以上", "以下", "以内", "左右", "的", "和", "及", "与", "或", "至", "、", ",", "。", ";", ")", "”", ":", "!", "?",
+                      # '由2019年的54%提高到72%': a change from one percentage to another.
+                      "提高", "提升", "增长", "增加", "增至", "上升", "升至", "下降", "降至", "降低", "减少", "回落",
+                      "扩大", "缩小", "达到", "分别", "之间", "上下")
 _PERCENT_THEN_HAN = re.compile(r"(\d+(?:\.\d+)?%)(?=[\u4e00-\u9fff])")
 # 239291人: reports write counts of 100,000 and more with 万 or 亿; a bare six-digit count is two
 # numbers whose separator (起, 、) was lost.

@@ -25,6 +25,7 @@ def test_repair_flags_damage_with_more_than_one_reading_and_leaves_it(garbled):
 
 @pytest.mark.parametrize("clean", [
     "地区生产总值增长7%以上;", "增长7.5%左右", "遴选12 件提请", "2月11日", "整改结案率达99.96%。", "全市第一",
+    "市场占有率由2019年的54%提高到72%,", "比重由31%下降到27%",
 ])
 def test_repair_leaves_clean_text_alone(clean):
     assert repair(clean) == (clean, [])
