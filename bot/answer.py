@@ -13,8 +13,8 @@ from bot.figures import FIGURE
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form
 from bot.normalize import to_traditional, without_surrogates
 from bot.query import CODE, Query, TermGroup, positions, understand, units_fit, warm_up
-from bot.search import (NAME_FREQUENCY, RARE_NAME_PASSAGES, Hit, names_a_site, known_to_report, match_glossary, matches_rarest, misses_rare_name, misses_report_word, rank, rare_names,
-                        unknown_share)
+from bot.search import (Hit, known_to_report, match_glossary, matches_rarest, misses_rare_name, misses_report_word, rank,
+                        rare_names, rare_site, unknown_share)
 
 MAX_ANSWER_CHARS = 300
 # Below this share of the question's (weighted) words found in the best passage, the report
@@ -111,10 +111,11 @@ def _counted_with_others(query: Query, g: TermGroup, text: str) -> bool:
     """Does the passage count the thing only together with others, in a list before one number
     ('新建改扩建中小学和幼儿园9所' for '新建了多少所幼儿园'), where the question names none
     of the others?"""
-    text_asked, word = query.text, g.word
-    if any(at and text_asked[at - 1] in _LISTED or text_asked[at + len(word):at + len(word) + 1] in list(_LISTED)
-           for at in positions(text_asked, word)):
-        return False  # '建几所学校和幼儿园' asks for the sum itself
+    asked = query.text
+    for at in positions(asked, g.word):
+        beside = asked[at - 1:at] + asked[at + len(g.word):at + len(g.word) + 1]
+        if any(mark in beside for mark in _LISTED):
+            return False  # '建几所学校和幼儿园' asks for the sum itself
     for piece in _CLAUSE_MARKS.split(text):
         for alt in g.alternatives + g.related:
             at = piece.find(alt)
@@ -231,15 +232,9 @@ def _pieces_about(text: str, query: Query) -> list[str]:
     return [p for p, k in zip(pieces, keep) if k]
 
 
-def _one_char_off(phrase: str, text: str) -> bool:
-    """Does the text say the phrase with one character changed ('生长总值' in '生产总值'): a typo,
-    not another thing?"""
-    n = len(phrase)
-    return any(sum(a != b for a, b in zip(phrase, text[i:i + n])) == 1 for i in range(len(text) - n + 1))
-
-
 def _said_with_one_char_off(word: str, text: str) -> bool:
-    """_one_char_off for a long text: one search for each character left open."""
+    """Does the text say the word, perhaps with one character changed ('生长总值' in '生产总值'):
+    a typo, not another thing? One search for each character left open."""
     return any(re.search(re.escape(word[:i]) + "." + re.escape(word[i + 1:]), text) for i in range(len(word)))
 
 
@@ -528,14 +523,9 @@ class Answerer:
         return None
 
     def _names_unasked(self, query: Query, text: str) -> bool:
-        """Does the text name one particular thing (a word in a few passages only, rare in the
-        dictionary too: '东林寺景区') that the question does not?"""
-        kb, report_id = self.kb, query.report.id
-        for word in kb.tokenizer.words(text):
-            if (len(word) >= 3 and word not in query.text and names_a_site(kb, word)
-                    and kb.tokenizer.freq(word) < NAME_FREQUENCY and len(kb.containing(report_id, word)) <= RARE_NAME_PASSAGES):
-                return True
-        return False
+        """Does the text name a rare site ('东林寺景区') that the question does not?"""
+        return any(len(word) >= 3 and word not in query.text and rare_site(self.kb, query.report.id, word)
+                   for word in self.kb.tokenizer.words(text))
 
     def _asks_change(self, query: Query) -> bool:
         """Does the question ask what was done or added in the year ('新找到工作的人有多少',
@@ -579,38 +569,16 @@ class Answerer:
                 return f"报告没有{g.word}的数字"
         if g is None or not any(alt in p.norm for alt in g.alternatives + g.related):
             return None
-        at = last = phrase.rfind(g.word)
-        heads = g.alternatives + g.related
-        for other in sorted(query.groups, key=lambda o: -phrase.find(o.word)):  # right to left
+        at = phrase.rfind(g.word)
+        for other in query.groups:
             if other is g or other.frame or other.verb or len(other.word) < 2 or other.word.isascii():
                 continue
             end = phrase.find(other.word) + len(other.word)
-            if not 0 < end == at:
-                continue
             # A word, not a typo ('新曾就业'): jieba knows it.
             unknown = not known_to_report(self.kb, p.report_id, other) and self.kb.tokenizer.freq(other.word) > 0
-            if unknown and not _one_char_off(other.word + g.word, p.norm):
+            if unknown and 0 < end == at and not _said_with_one_char_off(other.word + g.word, p.norm):
                 return f"报告没有“{other.word}{g.word}”的数字"
-            tags = self.kb.tokenizer.tags
-            if unknown or not (tags.get(other.word, "").startswith("n") and tags.get(g.word, "").startswith("n")):
-                break  # only a noun before a noun names a kind ('家庭养老床位'); '省市重大' or '增长' do not
-            said = phrase[phrase.find(other.word):last + len(g.word)]
-            if any(said in x.norm for x in self.kb.by_report[p.report_id]):
-                heads = [said]
-            else:
-                heads = self._report_joins(p.report_id, other, heads)
-            if not heads:
-                # '家庭养老床位': the report says 家庭 and 养老床位, never one before the other.
-                return f"报告没有“{phrase[phrase.find(other.word):last + len(g.word)]}”的数字"
-            at = phrase.find(other.word)
         return None
-
-    def _report_joins(self, report_id: str, modifier: TermGroup, heads: list[str]) -> list[str]:
-        """How the report says the modifier right before one of the heads, or two characters
-        from it ('社区老年食堂' for 社区食堂): none when it never does."""
-        pattern = re.compile("(?:%s).{0,2}(?:%s)" % ("|".join(map(re.escape, modifier.alternatives)),
-                                                      "|".join(map(re.escape, heads))))
-        return sorted({m.group(0) for x in self.kb.by_report[report_id] for m in pattern.finditer(x.norm)})
 
     @staticmethod
     def _counted_phrase(query: Query) -> tuple[TermGroup | None, str]:

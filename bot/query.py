@@ -699,7 +699,7 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
             said = _said_tail(kb, rest, alias, canonicals)
             if said is None:
                 continue  # '一般公共预算支出': the name with another report word is another thing
-            if alias.isascii() and not any(c in kb.corpus for c in canonicals for c in [c] + siblings.get(c, [])):
+            if alias.isascii() and not any(w in kb.corpus for c in canonicals for w in [c, *siblings.get(c, [])]):
                 # English written for a word this report does not use ('tourism revenue' for
                 # 旅游收入 where it says 旅游总收入): its words are translated one by one instead.
                 continue
@@ -805,6 +805,7 @@ _SUFFIXES = "子儿头"
 UNKNOWN_WEIGHT = 0.6
 CODE = re.compile(r"(?<![a-z\d.])(?:[a-z]+\d+(?:\.\d+)?|\d+[a-z]+)(?![a-z\d])")
 # A thing and where by it ('岸边', '村里', '街上'): a word the report never uses that says where.
+_LOCATIVE = re.compile(r"[\u4e00-\u9fff](?:边|里|上|旁|外|内|前|后)")
 # Where people say a thing is, in the words reports use for it: '城里新修几条马路' is about
 # 城市道路, not 农村公路. Still a frame: it only tips the balance between passages.
 _SETTINGS = {
@@ -812,7 +813,6 @@ _SETTINGS = {
     "城区里": ["城区"], "县城里": ["县城", "城区"], "街上": ["城区", "街道"],
     "村里": ["农村", "乡村", "村庄"], "乡下": ["农村", "乡村"], "农村里": ["农村"], "村子里": ["农村", "村庄"],
 }
-_LOCATIVE = re.compile(r"[\u4e00-\u9fff](?:边|里|上|旁|外|内|前|后)")
 
 
 def _whole_unknown_runs(kb: KnowledgeBase, text: str, groups: list[TermGroup], others: list[str],

@@ -177,18 +177,21 @@ def names_a_site(kb: KnowledgeBase, word: str) -> bool:
     return bool(_SITE.search(word)) or kb.tokenizer.is_place(word)
 
 
+def rare_site(kb: KnowledgeBase, report_id: str, word: str, forms: list[str] | None = None) -> bool:
+    """Does the word name one particular place the report mentions (in one of `forms`, the
+    word itself by default) in a few passages only ('拙政园', '东林寺景区'): rare in the report
+    and in the dictionary?"""
+    if not names_a_site(kb, word) or kb.tokenizer.freq(word) >= NAME_FREQUENCY:
+        return False
+    counts = [c for c in (len(kb.containing(report_id, f)) for f in forms or [word]) if c]
+    return bool(counts) and min(counts) <= RARE_NAME_PASSAGES
+
+
 def rare_names(kb: KnowledgeBase, query: Query) -> list[TermGroup]:
-    """The question's words that name one particular place the report mentions in a few
-    passages only ('拙政园', '大泽山'): rare in the report and in the dictionary."""
-    report_id = query.report.id
-    out = []
-    for g in query.groups:
-        if g.frame or g.verb or len(g.word) < 2 or g.word.isascii() or not names_a_site(kb, g.word):
-            continue
-        counts = [c for c in (len(kb.containing(report_id, alt)) for alt in g.alternatives) if c]
-        if counts and min(counts) <= RARE_NAME_PASSAGES and kb.tokenizer.freq(g.word) < NAME_FREQUENCY:
-            out.append(g)
-    return out
+    """The question's words that are rare sites (rare_site)."""
+    return [g for g in query.groups
+            if not (g.frame or g.verb or len(g.word) < 2 or g.word.isascii())
+            and rare_site(kb, query.report.id, g.word, g.alternatives)]
 
 
 def misses_rare_name(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
