@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bot.atomic import replacing
-from bot.curated import ALIASES_FILE, parse_aliases
+from bot.curated import ALIASES_FILE, is_phrase_pattern, parse_aliases, phrase_problem
 from bot.errors import ReportBotError
 
 TRASH = ".trash"
@@ -352,6 +352,11 @@ def _split_alias(line: str) -> tuple[str, str]:
         raise AdminError("格式:报告用语 = 说法(一次一条,比如:马路本色 = 洗街)")
     if len(canonical) > 30 or len(alias) > 30:
         raise AdminError("说法太长了(最多 30 个字)")
+    from bot.normalize import normalize
+
+    pattern = normalize(alias)
+    if is_phrase_pattern(pattern) and phrase_problem(pattern):
+        raise AdminError("句式要写成几段,中间用“…”隔开,每段可用“|”列几种说法(比如:学位 = 上学|读书…名额|位子)")
     return canonical, alias
 
 

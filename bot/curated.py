@@ -19,12 +19,35 @@ CURATED_FILES = (ALIASES_FILE, USERDICT_FILE, REPORTS_FILE)
 
 @dataclass(frozen=True)
 class Alias:
-    alias: str  # what people say: GDP
+    alias: str  # what people say: GDP (or a phrase pattern: 上学|读书...名额|位子)
     canonical: str  # what the report says: 地区生产总值
 
 
+# A phrase pattern: parts said in this order with a few other characters between them
+# ('孩子读书的位子', '上学的名额' for 学位); each part lists what may be said for it, split by '|'.
+PHRASE_GAP = "..."
+PHRASE_ALTERNATIVES = "|"
+
+
+def is_phrase_pattern(alias: str) -> bool:
+    return PHRASE_GAP in alias
+
+
+def phrase_parts(alias: str) -> list[list[str]]:
+    """'上学|读书...名额|位子' -> [['上学', '读书'], ['名额', '位子']]."""
+    return [[word.strip() for word in part.split(PHRASE_ALTERNATIVES)] for part in alias.split(PHRASE_GAP)]
+
+
+def phrase_problem(alias: str) -> str | None:
+    parts = phrase_parts(alias)
+    if len(parts) < 2 or any(not word for part in parts for word in part):
+        return "a phrase pattern needs two or more parts, each one or more words split by '|': 上学|读书…名额|位子"
+    return None
+
+
 def parse_aliases(text: str, name: str = ALIASES_FILE) -> list[Alias]:
-    """'报告用语 = 说法, 说法' lines; '#' starts a comment. A line without '=' is an error naming it."""
+    """'报告用语 = 说法, 说法' lines; '#' starts a comment. A 说法 with '…' in it is a
+    phrase pattern (is_phrase_pattern). A line without '=' is an error naming it."""
     out: list[Alias] = []
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.split("#", 1)[0].strip()
@@ -36,6 +59,9 @@ def parse_aliases(text: str, name: str = ALIASES_FILE) -> list[Alias]:
         canonical = normalize(canonical.strip()).lower()
         for alias in re.split(r"[,,、]", rest):
             alias = normalize(alias.strip()).lower()
+            problem = phrase_problem(alias) if is_phrase_pattern(alias) else None
+            if problem:
+                raise KnowledgeError(f"{name}, line {number}: {problem}, got {alias!r}")
             if alias and alias != canonical.lower():
                 out.append(Alias(alias, canonical))
     return out

@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.curated import is_phrase_pattern
 from bot.errors import IndexInvalid, IndexMissing
 from bot.schema import SCHEMA_VERSION
 from bot.normalize import normalize
@@ -93,12 +94,13 @@ class KnowledgeBase:
     passages: dict[int, Passage]
     glossary: list[GlossaryNote]
     figures: list[dict]
-    aliases: list[tuple[str, str]]  # (alias, canonical), longest alias first
+    aliases: list[tuple[str, str]]  # (alias, canonical), longest alias first; no phrase patterns
     tokenizer: Tokenizer
     conn: sqlite3.Connection
     synonyms: dict[str, list[str]] = field(default_factory=dict)  # everyday word -> report words (bot.thesaurus)
     classes: dict[str, list[str]] = field(default_factory=dict)  # Cilin class code -> report words (bot.thesaurus)
     english: dict[str, list[str]] = field(default_factory=dict)  # English word or phrase -> report words (bot.english)
+    phrases: list[tuple[str, str]] = field(default_factory=list)  # (phrase pattern, canonical): bot.curated
     generation: str = "0"  # the build id: buttons made from another build are stale
     offset: int = 0  # added to the shard's passage ids (unique across a library's shards)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -263,7 +265,8 @@ def _load(path: Path, conn: sqlite3.Connection, aliases: list[tuple[str, str]], 
     for pid, found in units.items():
         if pid in passages:
             passages[pid].units = frozenset(found)
-    aliases = sorted(((a, c) for a, c in aliases if a), key=lambda a: (-len(a[0]), a))
+    phrases = sorted((a, c) for a, c in aliases if a and is_phrase_pattern(a))
+    aliases = sorted(((a, c) for a, c in aliases if a and not is_phrase_pattern(a)), key=lambda a: (-len(a[0]), a))
     prefixes = json.loads(conn.execute("select value from tokenizer where key = 'prefix_dictionary'").fetchone()[0])
     if not reports or not passages:
         raise IndexInvalid(f"{path}: the index holds no report — rebuild it with `reportbot index`")
@@ -271,7 +274,7 @@ def _load(path: Path, conn: sqlite3.Connection, aliases: list[tuple[str, str]], 
     kb = KnowledgeBase(path, reports, passages, glossary, figures, aliases, Tokenizer(prefixes), conn,
                        synonyms=json.loads(tables.get("synonyms", "{}")), classes=json.loads(tables.get("classes", "{}")),
                        english=json.loads(tables.get("english", "{}")),
-                       offset=offset)
+                       phrases=phrases, offset=offset)
     for p in passages.values():
         kb.by_report.setdefault(p.report_id, []).append(p)
         kb.paragraphs.setdefault((p.report_id, p.paragraph), []).append(p)

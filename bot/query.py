@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from bot.curated import phrase_parts
 from bot.knowledge_base import KnowledgeBase, ReportInfo, match_form
 from bot.english import english_tokens, stem
 from bot.normalize import is_traditional, normalize
@@ -494,9 +495,7 @@ def _apply_aliases(kb: KnowledgeBase, text: str) -> tuple[str, dict[str, list[st
     bounds = kb.tokenizer.boundaries(text)
     present = _aliases_present(kb, text)
     table = _alias_table(kb)
-    order = getattr(kb, "_alias_order", None)
-    if order is None:
-        order = kb._alias_order = {alias: i for i, (alias, _c) in reversed(list(enumerate(table)))}  # type: ignore[attr-defined]
+    order = _alias_order(kb)
     # The aliases present, in the table's order (longest first): a handful, not the whole table.
     for alias, canonicals in (table[order[a]] for a in sorted(present, key=order.__getitem__)):
         start = text.find(alias)
@@ -530,6 +529,83 @@ def expand_short_years(text: str) -> str:
 # '2023年政府工作报告中,2022年…': the year of the report asked, not the year asked about.
 _REPORT_NAMED = re.compile(r"(?<!\d)(20\d\d)\s*年?(?:的|度)?\s*(?:(?:\S{0,8}?)(?:人民)?政府)?(?:工作)?报告(?:中|里|上|显示|提到|说)?"
                            r"|(?<!\d)(20\d\d)(?:'s)?\s+(?:government\s+)?work\s+report")
+
+
+# At most this many characters between the parts of a phrase pattern ('孩子读书的位子').
+PHRASE_GAP_CHARS = 6
+_PHRASE_GAP = r"[^\s,.?!;:，。？！；：、]{0,%d}?" % PHRASE_GAP_CHARS
+
+
+def _phrase_table(kb: KnowledgeBase) -> list[tuple[re.Pattern, str, frozenset[str]]]:
+    """(compiled pattern, report word, all its report words) for the phrase patterns whose report
+    word this report uses; of one pattern's several report words, the first the report uses."""
+    table = getattr(kb, "_phrase_table", None)
+    if table is None:
+        canonicals: dict[str, list[str]] = {}
+        for pattern, canonical in kb.phrases:
+            canonicals.setdefault(pattern, []).append(canonical)
+        table = []
+        for pattern, words in canonicals.items():
+            used = next((c for c in words if c in kb.corpus), None)
+            if used is None:
+                continue
+            parts = ["(" + "|".join(re.escape(w) for w in sorted(alts, key=len, reverse=True)) + ")"
+                     for alts in phrase_parts(pattern)]
+            table.append((re.compile(_PHRASE_GAP.join(parts)), used, frozenset(words)))
+        kb._phrase_table = table  # type: ignore[attr-defined]
+    return table
+
+
+def _apply_phrases(kb: KnowledgeBase, text: str) -> str:
+    """'孩子读书的位子' -> '孩子的学位': the parts of a phrase pattern said in order, a few
+    characters apart and not inside a longer word, become its report word where the last part
+    was said; what stands between them stays (it may hold the 多少个 of the question)."""
+    table = _phrase_table(kb)
+    if not table:
+        return text
+    bounds = said = None
+    for compiled, canonical, words in table:
+        if canonical in text:
+            continue
+        for m in compiled.finditer(text):
+            if bounds is None:
+                bounds = kb.tokenizer.boundaries(text)
+                said = [(i, i + len(a), a) for a in _aliases_present(kb, text) for i in _find_all(text, a)]
+            if m.start() not in bounds or m.end() not in bounds:
+                continue
+            # An alias said word for word for one of these report words, reaching past what the
+            # pattern matched, says it more exactly ('给老人吃饭' is 老年食堂 where the pattern
+            # takes 助餐点; '汽车充电' is 充电桩). One inside the match says less ('小公园').
+            if any(i < m.end() and m.start() < j and not (m.start() <= i and j <= m.end())
+                   and words.intersection(_alias_canonicals(kb, a)) for i, j, a in said):
+                break
+            pieces, at = [text[:m.start()]], m.end(1)
+            for i in range(2, len(m.groups()) + 1):
+                pieces.append(text[at:m.start(i)])
+                at = m.end(i)
+            text, bounds = "".join(pieces) + canonical + text[m.end():], None
+            break
+    return text
+
+
+def _alias_order(kb: KnowledgeBase) -> dict[str, int]:
+    """{alias: its row in _alias_table}."""
+    order = getattr(kb, "_alias_order", None)
+    if order is None:
+        order = kb._alias_order = {a: i for i, (a, _c) in reversed(list(enumerate(_alias_table(kb))))}  # type: ignore[attr-defined]
+    return order
+
+
+def _alias_canonicals(kb: KnowledgeBase, alias: str) -> list[str]:
+    return _alias_table(kb)[_alias_order(kb)[alias]][1]
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    found, at = [], text.find(word)
+    while at != -1:
+        found.append(at)
+        at = text.find(word, at + 1)
+    return found
 
 
 _LINKING_DE = re.compile(r"(?<=[\u4e00-\u9fff])的(?=[\u4e00-\u9fff])(?<!目的)(?!士|确)")
@@ -618,6 +694,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     # '有多大', '多长', '多少张(床)': read into the units asked, not words to look for.
     stripped = _DIMENSION_ASKED.sub(" ", stripped)
     stripped = _COUNT_ASKED.sub(r" \1 ", stripped)
+    stripped = _apply_phrases(kb, stripped)
     stripped = _join_alias_across_de(kb, stripped)
     rewritten, aliases = _apply_aliases(kb, stripped)
     q.foreign_places = [w for w in kb.tokenizer.words(stripped) if _is_foreign_place(kb, w)] + _unknown_place_names(kb, stripped)
