@@ -40,7 +40,7 @@ _UNIT_QUESTIONS = [
     ("percent", re.compile(r"增长[^,,。?]{0,6}?(?:多少|几)|增长目标|增速目标|增幅|增速|增长率|百分之|百分比|比重|比例|占比|[^\W\d]率|下降了?多少|提高了?多少|降了?多少|几个点|多少个点|"
                            r"what share|percentage|proportion")),
     ("money", re.compile(r"多少钱|几块钱|钱|金额|资金|多少元|几元|多少万元|多少亿|工资|补贴|贷款|授信|费用|经费|花了|花费|税收|支出|"
-                         r"(?<!名)[^\W\d_]额(?!度)|总投资|投资额|总值|收入|损失|how much money|amount|revenue|value of|yuan")),
+                         r"[^\W\d_](?<!名)额(?!度)|总投资|投资额|总值|收入|损失|how much money|amount|revenue|value of|yuan")),
     ("length", re.compile(r"多长|多远|多高|几米|多少米|几公里|多少公里|长度|高度|how many (?:kilomet|km\b|met(?:er|re)s)")),
     ("area", re.compile(r"多大面积|面积|多少平方|几平方|多少亩|几亩|square (?:kilomet|met)|hectares|how many mu\b|how much land")),
     ("people", re.compile(r"多少万?人|几万?人|几个人|人数|多少名|多少人次|几名|人口[^率]{0,4}(?:多少|几)|population|how many people")),
@@ -536,9 +536,9 @@ PHRASE_GAP_CHARS = 6
 _PHRASE_GAP = r"[^\s,.?!;:，。？！；：、]{0,%d}?" % PHRASE_GAP_CHARS
 
 
-def _phrase_table(kb: KnowledgeBase) -> list[tuple[re.Pattern, str, frozenset[str]]]:
-    """(compiled pattern, report word, all its report words) for the phrase patterns whose report
-    word this report uses; of one pattern's several report words, the first the report uses."""
+def _phrase_table(kb: KnowledgeBase) -> list[tuple[re.Pattern, str]]:
+    """(compiled pattern, report word) for the phrase patterns whose report word this report
+    uses; of one pattern's several report words, the first the report uses."""
     table = getattr(kb, "_phrase_table", None)
     if table is None:
         canonicals: dict[str, list[str]] = {}
@@ -551,7 +551,7 @@ def _phrase_table(kb: KnowledgeBase) -> list[tuple[re.Pattern, str, frozenset[st
                 continue
             parts = ["(" + "|".join(re.escape(w) for w in sorted(alts, key=len, reverse=True)) + ")"
                      for alts in phrase_parts(pattern)]
-            table.append((re.compile(_PHRASE_GAP.join(parts)), used, frozenset(words)))
+            table.append((re.compile(_PHRASE_GAP.join(parts)), used))
         kb._phrase_table = table  # type: ignore[attr-defined]
     return table
 
@@ -564,20 +564,19 @@ def _apply_phrases(kb: KnowledgeBase, text: str) -> str:
     if not table:
         return text
     bounds = said = None
-    for compiled, canonical, words in table:
+    for compiled, canonical in table:
         if canonical in text:
             continue
         for m in compiled.finditer(text):
             if bounds is None:
                 bounds = kb.tokenizer.boundaries(text)
-                said = [(i, i + len(a), a) for a in _aliases_present(kb, text) for i in _find_all(text, a)]
+                said = [(i, i + len(a)) for a in _aliases_present(kb, text) for i in _find_all(text, a)]
             if m.start() not in bounds or m.end() not in bounds:
                 continue
-            # An alias said word for word for one of these report words, reaching past what the
-            # pattern matched, says it more exactly ('给老人吃饭' is 老年食堂 where the pattern
-            # takes 助餐点; '汽车充电' is 充电桩). One inside the match says less ('小公园').
-            if any(i < m.end() and m.start() < j and not (m.start() <= i and j <= m.end())
-                   and words.intersection(_alias_canonicals(kb, a)) for i, j, a in said):
+            # An alias said word for word, reaching past what the pattern matched, says it more
+            # exactly ('给老人吃饭' is 老年食堂 where the pattern takes 助餐点; '汽车充电' is
+            # 充电桩). One inside the match says less ('小公园' of '巴掌大的小公园').
+            if any(i < m.end() and m.start() < j and not (m.start() <= i and j <= m.end()) for i, j in said):
                 break
             pieces, at = [text[:m.start()]], m.end(1)
             for i in range(2, len(m.groups()) + 1):
@@ -594,10 +593,6 @@ def _alias_order(kb: KnowledgeBase) -> dict[str, int]:
     if order is None:
         order = kb._alias_order = {a: i for i, (a, _c) in reversed(list(enumerate(_alias_table(kb))))}  # type: ignore[attr-defined]
     return order
-
-
-def _alias_canonicals(kb: KnowledgeBase, alias: str) -> list[str]:
-    return _alias_table(kb)[_alias_order(kb)[alias]][1]
 
 
 def _find_all(text: str, word: str) -> list[int]:
