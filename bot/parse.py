@@ -240,7 +240,8 @@ def _read_structure(text: str, heading: int, b: _Builder) -> bool:
             if body:
                 b.add_paragraph(body)
             return True
-    if _SECTION.match(text) and len(text) <= 40 and "。" not in text[:-1] and not re.match(r"^\d{1,2}[.．]\d", text):
+    if (_SECTION.match(text) and len(text) <= 40 and "。" not in text[:-1] and not re.match(r"^\d{1,2}[.．]\d", text)
+            and not _is_list_item(text)):
         if b.chapter and b.chapter_style == "cn":
             b.section = text  # '1.' under '(一)': an item of the chapter
         else:
@@ -250,6 +251,15 @@ def _read_structure(text: str, heading: int, b: _Builder) -> bool:
         b.chapter, b.section = text, ""
         return True
     return False
+
+
+_ITEM_NUMBER = re.compile(r"^(?:\d{1,2}[.．、]|[(（]\d{1,2}[)）])")
+
+
+def _is_list_item(text: str) -> bool:
+    """'1.新建改扩建学校和幼儿园8所,新增学位6300个;': an item of a list, not a heading. It ends
+    as a clause of a list does, or as a sentence with a figure in it past its own number."""
+    return text.endswith((";", "；")) or text.endswith("。") and bool(re.search(r"\d", _ITEM_NUMBER.sub("", text)))
 
 
 def _split_run_in(text: str) -> tuple[str, str]:
@@ -323,7 +333,8 @@ def _read_under_announcements(paragraphs: list[Paragraph]) -> None:
     for paragraph in paragraphs:
         if (paragraph.part, paragraph.chapter) != where:
             announcement, where = "", (paragraph.part, paragraph.chapter)
-        text = paragraph.text.strip()
+        # The announcing sentence may close a paragraph ('持续办好为民办实事。…办好以下十二件为民办实事:').
+        text = paragraph.text.strip().rsplit("。", 1)[-1]
         if text.endswith(":") and len(text) <= 40 and not re.search(r"\d", text):
             announcement = text  # its colon kept: the topic says it announces a list
             continue

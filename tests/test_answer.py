@@ -160,8 +160,19 @@ def test_the_grey_zone_shows_the_closest_passage_and_is_still_no_answer(answerer
     ("How many square metres of old compounds were renovated?", "area"),
     ("What share of days had good air quality?", "percent"),
     ("How many people found new jobs in 2021?", "people"),
+    ("What was the per capita disposable income of urban residents?", "money"),
 ])
 def test_an_english_question_asks_for_the_kind_of_number_its_unit_names(question, kind):
     from bot.query import expected_units
 
     assert kind in expected_units(question.lower())
+
+
+@pytest.mark.parametrize("question", [
+    "How many new teachers did Tianyuan District recruit in 2022?",  # a place name ending in 'yuan'
+    "今年要多出多少个上学名额",  # 名额 is a number of places, not an amount (额) of money
+])
+def test_words_that_only_look_like_money_do_not_ask_for_money(question):
+    from bot.query import expected_units
+
+    assert "money" not in expected_units(question.lower())

@@ -113,3 +113,34 @@ def test_garbled_spots_are_recorded_as_anomalies(report):
     assert repaired["2022211日"] == "2022年2月11日"
     assert repaired["51日"] == "5月1日"
     assert not re.search(r"8\.6%8\.42%", "".join(p.text for p in report.paragraphs))
+
+
+NUMBERED_LIST = """2023年青溪县政府工作报告
+
+各位代表：
+
+一、2022年工作回顾
+
+过去一年，全县地区生产总值增长6.1%，一般公共预算收入完成24.1亿元，城乡居民收入稳步增长，各项社会事业全面进步。
+我们坚持项目为王，全年实施重点项目86个，完成投资132亿元，招引亿元以上产业项目21个，为高质量发展积蓄了后劲。
+
+二、2023年工作安排
+
+（一）持续增进民生福祉
+
+1.办好教育。
+持续办好为民办实事。坚持尽力而为、量力而行，今年集中财力办好以下三件为民办实事：
+1.新建改扩建学校和幼儿园8所，新增学位6300个；
+2.新建社区老年食堂12个，为高龄、独居老年人提供助餐服务；
+3.提质改造农村公路35公里。
+"""
+
+
+def test_numbered_list_items_are_paragraphs_read_under_their_announcement():
+    report = parse_report(NUMBERED_LIST, "2023-qingxi", "2023-qingxi.txt")
+    by_text = {p.text: p for p in report.paragraphs}
+    # '1.办好教育。' heads what follows; '1.新建…8所…;' is an item, its figures kept.
+    assert "1.办好教育。" not in by_text
+    items = [p for p in report.paragraphs if p.text[:2] in ("1.", "2.", "3.")]
+    assert [p.text.split(",")[0] for p in items] == ["1.新建改扩建学校和幼儿园8所", "2.新建社区老年食堂12个", "3.提质改造农村公路35公里。"]
+    assert all(p.topic == "坚持尽力而为、量力而行,今年集中财力办好以下三件为民办实事:" for p in items)
