@@ -52,6 +52,8 @@ _UNIT_QUESTIONS = [
 # address, a phone number, opening hours.
 _PERSON_FACTS = re.compile(r"哪里人|哪儿人|籍贯|老家|年龄|几岁|多大年纪|多少岁|出生|生日|学历|毕业于|简历|家人|工资多少|电话|手机号|"
                            r"地址|在哪里?办公|办公地点|在哪儿|怎么走|邮编|网址|官网|上班时间|几点上班|几点下班")
+# '平均能活到多少岁': an age asked of everyone (life expectancy), not of a person.
+_POPULATION_AGE = re.compile(r"平均|人均|预期寿命|寿命|能活|活到")
 _ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?!乎)|百分之几|多大|多高|多长|多远|多快|how many|how much|哪天|哪一天|什么时候|何时|几号|哪年|"
                             r"population|how large|how big|how long|\bamount\b|\bnumber of\b|\bvalue of\b")
 _MEASURE_QUESTION = re.compile(r"(?:几|多少)(家|处|条|场|所|栋|幢|台|部|辆|件|项|次|户|座|亩|株|棵|盏|套|宗|批|剂次|起|万?株|万?吨|张|列|趟|头|只|艘|度|个)")
@@ -678,7 +680,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     q.wants_number = bool(_QUANTITY.search(text))
     q.units = expected_units(text)
     q.asks_quantity = bool(_ASKS_QUANTITY.search(text))
-    q.asks_person = bool(_PERSON_FACTS.search(q.raw_text))
+    q.asks_person = bool(_PERSON_FACTS.search(q.raw_text)) and not _POPULATION_AGE.search(q.raw_text)
     q.wants_list = bool(_LIST.search(text))
     q.wants_span = bool(SPAN.search(text))
 

@@ -176,3 +176,15 @@ def test_words_that_only_look_like_money_do_not_ask_for_money(question):
     from bot.query import expected_units
 
     assert "money" not in expected_units(question.lower())
+
+
+@pytest.mark.parametrize("question, person", [
+    ("区长今年多少岁", True),  # a person's age: no report gives it
+    ("这里的人平均能活到多少岁", False),  # life expectancy: an age asked of everyone
+    ("人均预期寿命多少岁", False),
+])
+def test_an_age_asked_of_everyone_is_not_a_question_about_a_person(answerer, question, person):
+    from bot.query import understand
+
+    kb = answerer.answerer(answerer.home_report.id).kb
+    assert understand(kb, question).asks_person is person
