@@ -481,8 +481,11 @@ class Answerer:
         if "date" in query.units and _TIME_PHRASE.search(near):
             return None
         # Every quantity as written, growth rates included (extract_figures folds those into amounts).
-        units = {(m.group("mult") or "") + m.group("unit") for m in FIGURE.finditer(near)}
-        units |= {m.group(2) for m in _BARE_MULTIPLE.finditer(near)}
+        figures = list(FIGURE.finditer(near))
+        units = {(m.group("mult") or "") + m.group("unit") for m in figures}
+        # '总投资1351亿的…': a bare 亿 or 万, where it is not the start of a figure with its unit
+        # ('12万平方米' measures space, not money).
+        units |= {m.group(2) for m in _BARE_MULTIPLE.finditer(near) if not any(f.start() <= m.start() < f.end() for f in figures)}
         units |= {m.group(2) for m in _CHINESE_COUNT.finditer(near)}  # '四个教育集团', '近千亩' 
         units |= {u for u, pattern in (("月", _MONTH), ("日", _DAY)) if pattern.search(near)}
         if not units:

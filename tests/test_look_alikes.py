@@ -32,7 +32,7 @@ REPORT = """2024年桐庐县政府工作报告
 
 （一）经济运行稳中有进
 
-全县实现地区生产总值412.6亿元，增长6.1%。规上工业亩均税收达到31.5万元，新增规上工业企业52家。全年民生支出28.3亿元，占一般公共预算支出比重达到77.4%。
+全县实现地区生产总值412.6亿元，增长6.1%。规上工业亩均税收达到31.5万元，新增规上工业企业52家。全年民生支出28.3亿元，占一般公共预算支出比重达到77.4%。富春江科创园新增科研办公载体8万平方米，入驻科技型企业210家。
 
 （二）城市功能持续完善
 
@@ -88,6 +88,7 @@ def library(tmp_path_factory):
     ("桐庐县去年新建改扩建了几所中小学和幼儿园?", "8所"),  # the sum the report gives, asked as a sum
     ("桐庐县去年新找到工作的人有多少?", "1.1万人"),  # what was done in the year, not a total
     ("桐庐县去年给老楼装了几台电梯?", "56台"),  # 15个工作日 is a span of time, not a count
+    ("富春江科创园去年新增了多大面积的科研办公载体?", "8万平方米"),
     ("桐庐县今年城里要新修几条马路?", "9条"),
     ("桐庐县今年的民生实事里计划新增多少个学位?", "2400个"),  # items read under their announcement
     ("桐庐县今年要添多少张养老院的床?", "400张"),  # 养老院, a word the report never uses, is about 养老
@@ -114,8 +115,9 @@ def test_the_report_answers_what_it_says(library, question, expect):
     "桐庐县2023年接待入境游客多少人次?",  # 入境, a word the report never uses, makes it other visitors
     "桐庐县2023年新建了多少所幼儿园?",  # 8所 counts 中小学 and 幼儿园 together
     "桐庐县2023年新建的960个充电桩里有多少个是快充桩?",  # a part of the whole the report counts
-    "桐庐县2023年新投放了多少辆新能源出租车?",
-    "桐庐县的瑶琳仙境2023年接待了多少游客?",  # named among sites; the number is of all of them  # 出租车, the thing counted, is a word the report never uses
+    "桐庐县2023年新投放了多少辆新能源出租车?",  # 出租车, the thing counted, is a word the report never uses
+    "桐庐县的瑶琳仙境2023年接待了多少游客?",  # named among sites; the number is of all of them
+    "科创园的科技型企业营业收入达到多少?",  # 8万平方米 measures space: its 万 is not money
 ])
 def test_a_look_alike_figure_is_not_an_answer(library, question):
     answer = library.ask(question)
