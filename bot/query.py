@@ -63,6 +63,16 @@ _TARGET = re.compile(r"目标|预期|计划|打算|力争|target|goal")
 _MONEY_SAID = re.compile(r"多少钱|几块钱|多少元|几元|多少万元|多少亿|亿元|万元")
 
 
+# 'How many new energy vehicles…': the thing an English question counts says its measure word,
+# as 几辆 does. A few words may stand between ('how many new energy vehicles').
+_ENGLISH_MEASURES = [(unit, re.compile(words)) for unit, words in (
+    ("辆", r"vehicles?|cars?|buses|trucks?|taxis?"), ("户", r"households?|families"), ("张", r"beds?"),
+    ("所", r"schools?|kindergartens?"), ("台", r"elevators?|lifts?"), ("家", r"enterprises?|companies|firms?"),
+    ("吨", r"tonnes?|tons?"), ("亩", r"mu"), ("株", r"trees?|saplings?"),
+)]
+_ENGLISH_COUNTED = re.compile(r"how many (?:[a-z-]+ ){0,3}?(%s)\b" % "|".join(p.pattern for _u, p in _ENGLISH_MEASURES))
+
+
 def expected_units(text: str) -> tuple[str, ...]:
     """The kinds of number a question asks for (one for each thing it asks: '多少宗、多少亩'),
     so a passage whose numbers are of another kind ('吴齐美术馆总投资多少' answered with
@@ -74,6 +84,7 @@ def expected_units(text: str) -> tuple[str, ...]:
         # '地区生产总值的目标是多少': a target for an amount is most often a growth rate.
         kinds.append("percent")
     kinds += [m.group(1)[-1] for m in _MEASURE_QUESTION.finditer(text)]
+    kinds += [unit for m in _ENGLISH_COUNTED.finditer(text) for unit, pattern in _ENGLISH_MEASURES if pattern.fullmatch(m.group(1))]
     return tuple(dict.fromkeys(kinds))
 
 

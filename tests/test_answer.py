@@ -161,6 +161,8 @@ def test_the_grey_zone_shows_the_closest_passage_and_is_still_no_answer(answerer
     ("What share of days had good air quality?", "percent"),
     ("How many people found new jobs in 2021?", "people"),
     ("What was the per capita disposable income of urban residents?", "money"),
+    ("How many new energy vehicles were produced?", "辆"),  # the thing counted says its measure word
+    ("How many households benefited from the renovation?", "户"),
 ])
 def test_an_english_question_asks_for_the_kind_of_number_its_unit_names(question, kind):
     from bot.query import expected_units
