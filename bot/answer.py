@@ -10,7 +10,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 from bot.figures import FIGURE
-from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form
+from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form, spelled_out
 from bot.normalize import to_traditional, without_surrogates
 from bot.query import CODE, Query, TermGroup, positions, understand, units_fit, warm_up
 from bot.search import (Hit, known_to_report, match_glossary, matches_rarest, misses_rare_name, misses_report_word, rank,
@@ -225,7 +225,8 @@ def _pieces_about(text: str, query: Query) -> list[str]:
     content = [g for g in query.groups if not g.frame and not g.verb] or [g for g in query.groups if not g.frame]
     named = [g for g in content if len(g.word) >= 2 or any(len(a) >= 2 for a in g.alternatives)] or content
     alternatives = [alt for g in named for alt in g.alternatives + g.related]
-    keep = [any(alt in form for alt in alternatives) for form in map(match_form, pieces)]
+    forms = [form + spelled_out(form) for form in map(match_form, pieces)]  # '城镇和农村居民…' names both
+    keep = [any(alt in form for alt in alternatives) for form in forms]
     for i in range(1, len(pieces)):
         if keep[i - 1] and not keep[i] and _ATTACHED.match(pieces[i]):
             keep[i] = True

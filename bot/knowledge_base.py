@@ -221,6 +221,25 @@ def match_form(text: str) -> str:
     return _QUOTES.sub("", text.lower())
 
 
+# '城镇和农村居民人均可支配收入分别…', '城乡居民收入分别…': one head shared by a pair of sides.
+_PAIRED = "城镇|农村|城市|进口|出口|男性|女性|国有|民营"
+_COORDINATED = re.compile(rf"(?:({_PAIRED})[和与及、]({_PAIRED})|(城乡))([\u4e00-\u9fff]{{2,14}})")
+
+
+def spelled_out(norm: str) -> str:
+    """Each side of a coordinated pair with its head, appended (space first) to a passage's
+    search form, so that '城镇居民人均可支配收入' is found in '城镇和农村居民人均可支配收入分别
+    达到88216元和53407元'. 城乡 before 分别 is read as 城镇 and 农村."""
+    out = []
+    for m in _COORDINATED.finditer(norm):
+        head, _, rest = m.group(4).partition("分别")
+        if m.group(3) and not rest and not norm.startswith("分别", m.end()):
+            continue  # '城乡居民收入稳步增长': one figure for both, no sides to tell apart
+        sides = ("城镇", "农村") if m.group(3) else (m.group(1), m.group(2))
+        out += [side + head for side in sides if len(head) >= 2]
+    return "".join(" " + phrase for phrase in out)
+
+
 # Quotation marks and brackets: people write “四上”企业 and 四上企业, 县(市区) and 县市区 alike.
 _QUOTES = re.compile(r"[“”‘’\"'「」『』《》()()【】\[\]]")
 
@@ -246,6 +265,7 @@ def _load(path: Path, conn: sqlite3.Connection, aliases: list[tuple[str, str]], 
         p.id += offset
         p.report_id = report_id
         p.norm = match_form(normalize(p.text))
+        p.norm += spelled_out(p.norm)
         p.context = match_form(normalize(" ".join(x for x in (p.topic, p.subtopic) if x)))
         p.sentence_norm = match_form(normalize(p.sentence_text))
         passages[p.id] = p

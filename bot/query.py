@@ -307,7 +307,7 @@ def _corpus_neighbour(kb: KnowledgeBase, corpus: str, window: str) -> str | None
 
 # Words that name one side of a pair: a passage about the other side does not answer
 # ('农村居民收入' is not '城镇居民收入', '预算支出' is not '预算收入').
-CONTRASTS = [("收入", "支出"), ("农村", "城镇"), ("进口", "出口"), ("城市", "农村"), ("上半年", "下半年"),
+CONTRASTS = [("收入", "支出"), ("农村", "城镇"), ("城镇居民", "全体居民"), ("农村居民", "全体居民"), ("进口", "出口"), ("城市", "农村"), ("上半年", "下半年"),
              ("男", "女"), ("增加", "减少"), ("新建", "拆除"), ("国有", "民营"),
              # Indicators named alike that measure different things.
              ("增加值", "产值"), ("销售额", "销售面积"), ("产量", "种植面积"), ("零售额", "零售总额"), ("存栏", "出栏")]

@@ -144,3 +144,15 @@ def test_numbered_list_items_are_paragraphs_read_under_their_announcement():
     items = [p for p in report.paragraphs if p.text[:2] in ("1.", "2.", "3.")]
     assert [p.text.split(",")[0] for p in items] == ["1.新建改扩建学校和幼儿园8所", "2.新建社区老年食堂12个", "3.提质改造农村公路35公里。"]
     assert all(p.topic == "坚持尽力而为、量力而行,今年集中财力办好以下三件为民办实事:" for p in items)
+
+
+@pytest.mark.parametrize("norm, found", [
+    ("城镇和农村居民人均可支配收入分别达到88216元和53407元", " 城镇居民人均可支配收入 农村居民人均可支配收入"),
+    ("城乡居民人均可支配收入分别增长5%和7%", " 城镇居民人均可支配收入 农村居民人均可支配收入"),
+    ("城乡居民收入稳步增长", ""),  # one figure for both: no sides
+    ("中小学和幼儿园9所", ""),  # not a pair of sides
+])
+def test_a_head_shared_by_a_pair_of_sides_is_spelled_out_for_each(norm, found):
+    from bot.knowledge_base import spelled_out
+
+    assert spelled_out(norm) == found
