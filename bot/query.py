@@ -544,9 +544,10 @@ _REPORT_NAMED = re.compile(r"(?<!\d)(20\d\d)\s*年?(?:的|度)?\s*(?:(?:\S{0,8}?
                            r"|(?<!\d)(20\d\d)(?:'s)?\s+(?:government\s+)?work\s+report")
 
 
-# At most this many characters between the parts of a phrase pattern ('孩子读书的位子').
+# At most this many characters between the parts of a phrase pattern ('孩子读书的位子'), within
+# a clause; spaces included (where the question named its place or '多长', a space is left).
 PHRASE_GAP_CHARS = 6
-_PHRASE_GAP = r"[^\s,.?!;:，。？！；：、]{0,%d}?" % PHRASE_GAP_CHARS
+_PHRASE_GAP = r"[^,.?!;:，。？！；：、]{0,%d}?" % PHRASE_GAP_CHARS
 
 
 def _phrase_table(kb: KnowledgeBase) -> list[tuple[re.Pattern, str]]:

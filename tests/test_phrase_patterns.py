@@ -110,6 +110,8 @@ def test_a_pattern_is_not_applied_out_of_order_too_far_or_for_a_word_the_report_
 
 def test_what_stands_between_the_parts_stays_in_the_question(kb):
     assert _apply_phrases(kb, "孩子读书多少个位子") == "孩子多少个学位"
+    # A space is where the question named its place or '多长': no end of a clause.
+    assert _apply_phrases(kb, "乡下读书 的位子") == "乡下 的学位"
 
 
 def test_a_word_for_word_alias_reaching_past_the_match_wins(kb):
