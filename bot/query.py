@@ -140,6 +140,7 @@ class TermGroup:
     # The report's words of the same thesaurus class ('救助' for 救济): they count for much less.
     loose: list[str] = field(default_factory=list)
     verb: bool = False  # an everyday verb ('盖', '养着'): weighs less, and names no clause to answer from
+    site: bool = False  # the name of a particular site the report uses ('神农城'): a number is about it or not
 
 
 @dataclass
@@ -808,6 +809,10 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
             loose = [] if any(w in kb.corpus for w in own + related) else _report_head(kb, alias)
             verb = asks_quantity and _everyday_verb(kb, alias, text)
             groups.append(TermGroup(alias, own, related, weight=VERB_WEIGHT if verb else 1.0, verb=verb, loose=loose))
+    for name in _site_names(kb, rest):
+        # '新马小学', '神农城': a name the report uses is one word, not 新/马/小学.
+        rest = rest.replace(name, " ")
+        groups.append(TermGroup(name, [name], site=True))
     for code in dict.fromkeys(CODE.findall(rest)):
         # 'pm2.5', 'pm10', '5g': one name, letters and digits together; 'pm' alone would find PM2.5
         # for PM10.
@@ -845,6 +850,33 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
         groups.append(TermGroup(word, [word], related=related, frame=frame, weight=weight,
                                 loose=loose, verb=verb))
     return groups
+
+
+# How the names of particular places and institutions end ('东林寺景区', '莲花洞', '工业遗产街',
+# '新马小学', '神农城'): a figure said of one of them is not the whole place's.
+SITE_SUFFIX = re.compile(r"(?:景区|寺|山|湖|园|洞|馆|街|村|镇|乡|公园|广场|大厦|片区|园区|港|湾|岛|古镇|遗址|小学|中学|学校|"
+                         r"医院|卫生院|城)$")
+# jieba's count above which a word is a common noun ('幼儿园', '中小学'), not a name.
+NAME_FREQUENCY = 500
+
+
+def _site_names(kb: KnowledgeBase, text: str) -> list[str]:
+    """The names of particular sites the report uses that the question says, longest first at
+    each end: three to eight characters of the report ending as a site's name does, that jieba
+    does not know as a common word."""
+    names = []
+    for m in _HAN_RUN3.finditer(text):
+        run, end = m.group(0), len(m.group(0))
+        while end >= 3:
+            found = next((run[start:end] for start in range(max(0, end - 8), end - 2)
+                          if SITE_SUFFIX.search(run[start:end]) and run[start:end] in kb.corpus
+                          and kb.tokenizer.freq(run[start:end]) < NAME_FREQUENCY), None)
+            if found:
+                names.append(found)
+                end -= len(found)
+            else:
+                end -= 1
+    return names
 
 
 def _report_head(kb: KnowledgeBase, word: str) -> list[str]:

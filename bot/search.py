@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage
-from bot.query import CONTRASTS, SPAN, Query, TermGroup, idf, own_place_names, units_fit
+from bot.query import CONTRASTS, NAME_FREQUENCY, SITE_SUFFIX, SPAN, Query, TermGroup, idf, own_place_names, units_fit
 
 _HAS_NUMBER = re.compile(r"\d")
 
@@ -165,16 +165,10 @@ def misses_report_word(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
 
 # A word in this many passages or fewer names one particular thing ('百花洲', '糖料蔗').
 RARE_NAME_PASSAGES = 3
-NAME_FREQUENCY = 500  # jieba's count: common words are in the thousands
-
-
-# How the names of particular places end ('东林寺景区', '莲花洞', '工业遗产街'): a figure said of one
-# of them is not the whole place's.
-_SITE = re.compile(r"(?:景区|寺|山|湖|园|洞|馆|街|村|镇|乡|公园|广场|大厦|片区|园区|港|湾|岛|古镇|遗址)$")
 
 
 def names_a_site(kb: KnowledgeBase, word: str) -> bool:
-    return bool(_SITE.search(word)) or kb.tokenizer.is_place(word)
+    return bool(SITE_SUFFIX.search(word)) or kb.tokenizer.is_place(word)
 
 
 def rare_site(kb: KnowledgeBase, report_id: str, word: str, forms: list[str] | None = None) -> bool:
@@ -211,11 +205,13 @@ def misses_rare_name(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
         return False
     top = max(w for _g, _c, w in named)
     # A name, not a common word the report happens to use rarely ('比重'): rare in the
-    # dictionary too.
-    return any(c <= RARE_NAME_PASSAGES and w >= 0.9 * top and kb.tokenizer.freq(g.word) < NAME_FREQUENCY
-               and not any(alt in p.sentence_norm or p.topic.endswith(":") and alt in p.context
+    # dictionary too. A site's name the report uses ('神农城') is a name however often it is said.
+    return any((g.site or c <= RARE_NAME_PASSAGES and w >= 0.9 * top and kb.tokenizer.freq(g.word) < NAME_FREQUENCY)
+               # A site's figure is said in the clause that names it, not in another clause of the
+               # sentence ('…;神农城举办…;…接待游客63万人次').
+               and not any(alt in (p.norm if g.site else p.sentence_norm) or p.topic.endswith(":") and alt in p.context
                            for alt in g.alternatives + g.related)  # an item of '办好十件民生实事:' 
-               and not all(ch in p.sentence_norm for ch in g.word)  # '省市' in '省、市各类'
+               and not all(ch in (p.norm if g.site else p.sentence_norm) for ch in g.word)  # '省市' in '省、市各类'
                for g, c, w in named)
 
 

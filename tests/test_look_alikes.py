@@ -44,9 +44,9 @@ REPORT = """2024年桐庐县政府工作报告
 
 （四）民生福祉持续增进
 
-为65岁以上老年人免费健康体检4.2万人次。配合做好瑶琳仙境、大奇山等景区周边交通组织，节假日实行分时预约，县属景区全年接待游客960万人次。全年接待游客1860万人次，实现旅游总收入215亿元。
+为65岁以上老年人免费健康体检4.2万人次。配合做好瑶琳仙境、大奇山等景区周边交通组织，节假日实行分时预约，县属景区全年接待游客960万人次。桐君山景区完成游步道改造；东方路小学建成投用，新增学位900个；白云源景区新建生态停车位300个。全年接待游客1860万人次，实现旅游总收入215亿元。
 
-新建改扩建中小学和幼儿园8所，新增学位5400个。新增护理床位300张，完成困难老年人家庭适老化改造500户。城镇新增就业1.1万人。牲畜年度存栏42.5万头只。茶叶种植面积达到12万亩，产量1.6万吨。加装电梯联合审批时限压缩至15个工作日，全年加装电梯56台。
+新建改扩建中小学和幼儿园8所，新增学位5400个，城南小学、江南幼儿园建成投用。新增护理床位300张，完成困难老年人家庭适老化改造500户。城镇新增就业1.1万人。牲畜年度存栏42.5万头只。茶叶种植面积达到12万亩，产量1.6万吨。加装电梯联合审批时限压缩至15个工作日，全年加装电梯56台。
 
 二、2024年工作安排
 
@@ -90,6 +90,8 @@ def library(tmp_path_factory):
     ("桐庐县去年给老楼装了几台电梯?", "56台"),  # 15个工作日 is a span of time, not a count
     ("富春江科创园去年新增了多大面积的科研办公载体?", "8万平方米"),
     ("桐庐县2023年城镇居民人均可支配收入是多少?", "71260元"),  # one head shared by 城镇和农村
+    ("东方路小学新增了多少个学位?", "900个"),  # the site's own clause gives its number
+    ("白云源景区去年新建了多少个停车位?", "300个"),
     ("桐庐县今年城里要新修几条马路?", "9条"),
     ("桐庐县今年的民生实事里计划新增多少个学位?", "2400个"),  # items read under their announcement
     ("桐庐县今年要添多少张养老院的床?", "400张"),  # 养老院, a word the report never uses, is about 养老
@@ -118,6 +120,8 @@ def test_the_report_answers_what_it_says(library, question, expect):
     "桐庐县2023年新建的960个充电桩里有多少个是快充桩?",  # a part of the whole the report counts
     "桐庐县2023年新投放了多少辆新能源出租车?",  # 出租车, the thing counted, is a word the report never uses
     "桐庐县的瑶琳仙境2023年接待了多少游客?",  # named among sites; the number is of all of them
+    "城南小学新增了多少个学位?",  # named in the sentence of the whole's number, with none of its own
+    "桐君山景区去年新建了多少个停车位?",  # the spaces are 白云源景区's, in another clause
     "科创园的科技型企业营业收入达到多少?",  # 8万平方米 measures space: its 万 is not money
 ])
 def test_a_look_alike_figure_is_not_an_answer(library, question):
