@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage
+from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage, match_form
 from bot.query import CONTRASTS, NAME_FREQUENCY, SITE_SUFFIX, SPAN, Query, TermGroup, idf, own_place_names, units_fit
 
 _HAS_NUMBER = re.compile(r"\d")
@@ -99,9 +99,36 @@ def rank(kb: KnowledgeBase, query: Query, limit: int = 8, rerank: int = 40) -> l
         coverage = cover / total * _contrast_factor(query, p)
         if coverage <= 0:
             continue
-        hits.append(Hit(p, coverage + 0.08 * prior.get(pid, 0.0) / top_prior + _fit(query, p), coverage))
+        bonus = FIGURE_OF_TERM if _gives_figure_of(kb, query, pid) else 0.0
+        hits.append(Hit(p, coverage + 0.08 * prior.get(pid, 0.0) / top_prior + _fit(query, p) + bonus, coverage))
     hits.sort(key=lambda h: (-h.score, h.passage.id))
     return hits[:limit]
+
+
+# A passage whose figure is of the very thing asked ('全年实现地区生产总值3053.6亿元') ranks above one
+# that only names it around another figure ('单位地区生产总值能耗下降3.4%', '占地区生产总值比重').
+FIGURE_OF_TERM = 0.05
+_SCOPE = re.compile(r"^(?:全区|全县|全市|全省|全国|全旗|全州|全年|当年|年度|实现|完成|累计)+")
+
+
+def _indicators(kb: KnowledgeBase) -> dict[int, set[str]]:
+    """{passage id: the indicators its figures are of, without a scope or a 实现 before them
+    ('全县实现地区生产总值' is 地区生产总值)}."""
+    table = kb.__dict__.get("_indicators")
+    if table is None:
+        table = kb.__dict__["_indicators"] = {}
+        for f in kb.figures:
+            indicator = match_form(_SCOPE.sub("", f.get("indicator") or ""))
+            if len(indicator) >= 2:
+                table.setdefault(f["passage_id"], set()).add(indicator)
+    return table
+
+
+def _gives_figure_of(kb: KnowledgeBase, query: Query, pid: int) -> bool:
+    """Is one of the passage's figures of exactly a thing the question names? (An indicator that
+    only ends in it may be another thing: '人均地区生产总值', '单位地区生产总值能耗'.)"""
+    indicators = _indicators(kb).get(pid)
+    return bool(indicators) and any(alt in indicators for g in query.groups if not g.frame for alt in g.alternatives)
 
 
 def known_to_report(kb: KnowledgeBase, report_id: str, g: TermGroup) -> bool:
