@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.figures import FIGURE
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form, spelled_out
-from bot.normalize import to_traditional, without_surrogates
+from bot.normalize import as_published, to_traditional, without_surrogates
 from bot.query import CODE, Query, TermGroup, positions, understand, units_fit, warm_up
 from bot.search import (Hit, known_to_report, match_glossary, matches_rarest, misses_rare_name, misses_report_word, rank,
                         rare_names, rare_site, unknown_share)
@@ -308,6 +308,10 @@ class Answerer:
 
     def _compose(self, question: str) -> Answer:
         answer = self._answer(question or "")
+        if self.kb.fullwidth:
+            answer.answer = as_published(answer.answer)
+            for source in answer.sources:
+                source.text = as_published(source.text)
         if answer.traditional:
             answer.answer = to_traditional(answer.answer)
             answer.citation = to_traditional(answer.citation)

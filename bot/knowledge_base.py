@@ -101,6 +101,7 @@ class KnowledgeBase:
     classes: dict[str, list[str]] = field(default_factory=dict)  # Cilin class code -> report words (bot.thesaurus)
     english: dict[str, list[str]] = field(default_factory=dict)  # English word or phrase -> report words (bot.english)
     phrases: list[tuple[str, str]] = field(default_factory=list)  # (phrase pattern, canonical): bot.curated
+    fullwidth: bool = False  # the report is published with '，' and '（': replies quote it so
     generation: str = "0"  # the build id: buttons made from another build are stale
     offset: int = 0  # added to the shard's passage ids (unique across a library's shards)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -294,7 +295,8 @@ def _load(path: Path, conn: sqlite3.Connection, aliases: list[tuple[str, str]], 
     kb = KnowledgeBase(path, reports, passages, glossary, figures, aliases, Tokenizer(prefixes), conn,
                        synonyms=json.loads(tables.get("synonyms", "{}")), classes=json.loads(tables.get("classes", "{}")),
                        english=json.loads(tables.get("english", "{}")),
-                       phrases=phrases, offset=offset)
+                       phrases=phrases, offset=offset,
+                       fullwidth=bool(rows) and "punctuation" in rows[0].keys() and rows[0]["punctuation"] == "fullwidth")
     for p in passages.values():
         kb.by_report.setdefault(p.report_id, []).append(p)
         kb.paragraphs.setdefault((p.report_id, p.paragraph), []).append(p)

@@ -96,3 +96,22 @@ def normalize(text: str) -> str:
     text = _T2S.convert(text)
     text = numerals_to_digits(text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+# Reading normalises a report's full-width punctuation (NFKC: '，' -> ','). Most reports are
+# published with Chinese punctuation, and a reply quotes the report: for those it is put back
+# where it stands in Chinese text (not in '1,234' or '10:30').
+_FULLWIDTH_MARKS = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+_MARK_IN_CHINESE = re.compile(r"(?<!\d)[,;:?!]|(?<=\d)[,;:?!](?!\d)")
+_PARENTHESES = re.compile(r"\(([^()]*[\u4e00-\u9fff][^()]*)\)")
+
+
+def uses_fullwidth_punctuation(text: str) -> bool:
+    """Does a source text write its commas and parentheses full-width ('，', '（'), as most do?"""
+    return text.count("，") + text.count("（") > text.count(",") + text.count("(")
+
+
+def as_published(text: str) -> str:
+    """'新增学位6300个,筹建8000套(间)' -> '新增学位6300个，筹建8000套（间）'."""
+    text = _PARENTHESES.sub(r"（\1）", text)
+    return _MARK_IN_CHINESE.sub(lambda m: _FULLWIDTH_MARKS[m.group(0)], text)

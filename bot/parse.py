@@ -23,6 +23,7 @@ from bot.opening import read_opening
 from bot.metadata import place_of, years_of
 from bot.report import Anomaly, Note, Paragraph, Report, ReportMeta, Sentence
 from bot.repairs import repair
+from bot.normalize import uses_fullwidth_punctuation
 
 _CN = "一二三四五六七八九十"
 # Lines of a web page or a reposting site around the report. Their metadata is read before they are dropped.
@@ -67,6 +68,7 @@ def parse_document(doc: Document, slug: str) -> Report:
         what = "not Chinese text" if han < 0.2 * length else f"only {han} Chinese characters, too short for a work report"
         raise NotAReportError(f"{name}: {what} — is this a government work report?")
     meta = ReportMeta(form=doc.form, warnings=list(doc.warnings))
+    meta.punctuation = "fullwidth" if uses_fullwidth_punctuation(doc.text) else ""
     meta.publisher, meta.published, meta.index_no = doc.meta.get("publisher", ""), doc.meta.get("published", ""), doc.meta.get("index_no", "")
     lines = _drop_furniture(lines, meta)
     title_at = _find_title(lines)

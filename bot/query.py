@@ -809,7 +809,7 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
             loose = [] if any(w in kb.corpus for w in own + related) else _report_head(kb, alias)
             verb = asks_quantity and _everyday_verb(kb, alias, text)
             groups.append(TermGroup(alias, own, related, weight=VERB_WEIGHT if verb else 1.0, verb=verb, loose=loose))
-    for name in _site_names(kb, rest):
+    for name in site_names(kb, rest):
         # '新马小学', '神农城': a name the report uses is one word, not 新/马/小学.
         rest = rest.replace(name, " ")
         groups.append(TermGroup(name, [name], site=True))
@@ -860,7 +860,7 @@ SITE_SUFFIX = re.compile(r"(?:景区|寺|山|湖|园|洞|馆|街|村|镇|乡|公
 NAME_FREQUENCY = 500
 
 
-def _site_names(kb: KnowledgeBase, text: str) -> list[str]:
+def site_names(kb: KnowledgeBase, text: str) -> list[str]:
     """The names of particular sites the report uses that the question says, longest first at
     each end: three to eight characters of the report ending as a site's name does, that jieba
     does not know as a common word."""

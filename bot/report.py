@@ -27,6 +27,7 @@ class ReportMeta:
     published: str = ""  # 2022-02-16
     publisher: str = ""  # 西湖区政府办公室
     index_no: str = ""  # 索引号
+    punctuation: str = ""  # 'fullwidth' when the source writes '，' and '（' (replies quote it so)
     warnings: list[str] = field(default_factory=list)  # what was guessed or could not be read
 
 

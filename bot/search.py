@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage, match_form
-from bot.query import CONTRASTS, NAME_FREQUENCY, SITE_SUFFIX, SPAN, Query, TermGroup, idf, own_place_names, units_fit
+from bot.query import (CONTRASTS, NAME_FREQUENCY, SITE_SUFFIX, SPAN, Query, TermGroup, idf, own_place_names, site_names,
+                       units_fit)
 
 _HAS_NUMBER = re.compile(r"\d")
 
@@ -126,9 +127,19 @@ def _indicators(kb: KnowledgeBase) -> dict[int, set[str]]:
 
 def _gives_figure_of(kb: KnowledgeBase, query: Query, pid: int) -> bool:
     """Is one of the passage's figures of exactly a thing the question names? (An indicator that
-    only ends in it may be another thing: '人均地区生产总值', '单位地区生产总值能耗'.)"""
+    only ends in it may be another thing: '人均地区生产总值', '单位地区生产总值能耗'.) Not when the
+    passage names a site the question does not: '余村景区接待…游客128万人次' is one site's."""
     indicators = _indicators(kb).get(pid)
-    return bool(indicators) and any(alt in indicators for g in query.groups if not g.frame for alt in g.alternatives)
+    if not indicators or not any(alt in indicators for g in query.groups if not g.frame for alt in g.alternatives):
+        return False
+    return not any(name not in query.text for name in _sites_named(kb, pid))
+
+
+def _sites_named(kb: KnowledgeBase, pid: int) -> list[str]:
+    memo = kb.__dict__.setdefault("_sites_named", {})
+    if pid not in memo:
+        memo[pid] = site_names(kb, kb.passages[pid].norm)
+    return memo[pid]
 
 
 def known_to_report(kb: KnowledgeBase, report_id: str, g: TermGroup) -> bool:

@@ -128,3 +128,9 @@ def test_the_report_answers_what_it_says(library, question, expect):
 def test_a_look_alike_figure_is_not_an_answer(library, question):
     answer = library.ask(question)
     assert not answer.answered, answer.answer
+
+
+def test_a_reply_quotes_the_report_with_its_own_punctuation(library):
+    # The report is written with '，': the reply quotes it so (reading normalised it to ',').
+    answer = library.ask("桐庐县2023年新建了多少个公共充电桩?")
+    assert "新建公共充电桩960个，实现乡镇公共快充站全覆盖" in answer.answer

@@ -156,3 +156,21 @@ def test_a_head_shared_by_a_pair_of_sides_is_spelled_out_for_each(norm, found):
     from bot.knowledge_base import spelled_out
 
     assert spelled_out(norm) == found
+
+
+@pytest.mark.parametrize("text, published", [
+    ("新增学位6300个,筹建8000套(间);完成1,234.5亿元", "新增学位6300个，筹建8000套（间）；完成1,234.5亿元"),
+    ("2023年:(一)坚持", "2023年：（一）坚持"),
+    ("上午10:30召开", "上午10:30召开"),  # a time, not a colon of the text
+])
+def test_full_width_punctuation_is_put_back_where_it_stands_in_chinese(text, published):
+    from bot.normalize import as_published
+
+    assert as_published(text) == published
+
+
+def test_a_report_written_with_full_width_punctuation_is_marked_so(report):
+    # The shipped report is written with ASCII commas; most are not.
+    assert report.meta.punctuation == ""
+    full = parse_report(NUMBERED_LIST, "2023-qingxi", "2023-qingxi.txt")
+    assert full.meta.punctuation == "fullwidth"
