@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from bot.figures import FIGURE
 from bot.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form, spelled_out
 from bot.normalize import as_published, to_traditional, without_surrogates
-from bot.query import CODE, Query, TermGroup, positions, understand, units_fit, warm_up
+from bot.query import CODE, Query, TermGroup, positions, site_names, understand, units_fit, warm_up
 from bot.search import (Hit, known_to_report, match_glossary, matches_rarest, misses_rare_name, misses_report_word, rank,
                         rare_names, rare_site, unknown_share)
 
@@ -131,6 +131,25 @@ def _counted_with_others(query: Query, g: TermGroup, text: str) -> bool:
                 others = [m.group(1)]
             # The question that names the others too ('中小学和幼儿园几所') asks for their sum.
             if others and not any(o[-2:] in query.raw_text for o in others if len(o) >= 2):
+                return True
+    return False
+
+
+def _site_listed_with_others(kb: KnowledgeBase, query: Query, text: str) -> bool:
+    """Is a site the question names listed with other sites in the passage ('闲林街道、中泰街道、
+    余杭街道…合计完成固定资产投资156亿元'), where the question names none of them? The number is
+    theirs together, or of others."""
+    for g in query.groups:
+        if not g.site:
+            continue
+        for piece in _CLAUSE_MARKS.split(match_form(text)):
+            at = piece.find(g.word)
+            if at < 0:
+                continue
+            names = [n for n in site_names(kb, piece) if n != g.word and n not in query.text]
+            before, after = piece[:at], piece[at + len(g.word):]
+            if any(before.endswith(tuple(n + mark for mark in _LISTED)) or after.startswith(tuple(mark + n for mark in _LISTED))
+                   for n in names):
                 return True
     return False
 
@@ -353,7 +372,8 @@ class Answerer:
             return self._glossary_answer(note, hits, base)
         if not hits or hits[0].coverage < self._coverage_needed(query, hits[0], hits[1] if len(hits) > 1 else None):
             return self._not_found(query, base, hits)
-        if (query.asks_quantity and hits[0].passage.role in ("review", "plan") and hits[0].coverage < SURE_COVERAGE
+        if (query.asks_quantity and hits[0].passage.role in ("review", "plan")
+                and (hits[0].coverage < SURE_COVERAGE or any(g.site for g in query.groups))
                 and misses_rare_name(self.kb, query, hits[0].passage)):
             # '百花洲接待游客多少人次' answered with 滕王阁's visitors: a number about something else.
             return self._not_found(query, base, hits, "报告没有这一项的数字")
@@ -508,7 +528,7 @@ class Answerer:
                 # '拙政园接待了多少游客': the passage names 拙政园 among sites it manages, and
                 # its number (区属景区…1460万人次) is of all of them.
                 return "报告提到了这个地方,但没有给出它的数字"
-        if counted is not None and _counted_with_others(query, counted, p.text):
+        if counted is not None and _counted_with_others(query, counted, p.text) or _site_listed_with_others(self.kb, query, p.text):
             # '新建了多少所幼儿园': '新建改扩建中小学和幼儿园9所' is the sum of both.
             return "报告只给出了几项合在一起的数字"
         if (m := _ORDINAL.search(query.raw_text)) and m.group(0) not in p.text and re.search(rf"第.{{1,2}}{m.group(2)}", p.text):
@@ -686,7 +706,7 @@ class Answerer:
     def _other_year(query: Query, best: Hit, rest: list[Hit]) -> Hit | None:
         if query.year or query.wants_plan or query.wants_past:
             return None
-        for other in rest[:3]:
+        for other in rest[:6]:
             if (other.passage.role in ("review", "plan") and other.passage.role != best.passage.role
                     and other.coverage >= best.coverage * 0.8 and other.coverage >= MIN_COVERAGE
                     and _DIGIT.search(other.passage.text)):

@@ -781,6 +781,11 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
     groups: list[TermGroup] = []
     rest = text
     siblings = _siblings(kb)
+    for name in site_names(kb, rest):
+        # '新马小学', '径山景区': a name the report uses is one word (not 新/马/小学, nor 径山 and
+        # the alias 景区).
+        rest = rest.replace(name, " ")
+        groups.append(TermGroup(name, [name], site=True))
     for alias, canonicals in sorted(aliases.items(), key=lambda a: -len(a[0])):
         if alias in rest:
             said = _said_tail(kb, rest, alias, canonicals)
@@ -809,10 +814,6 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
             loose = [] if any(w in kb.corpus for w in own + related) else _report_head(kb, alias)
             verb = asks_quantity and _everyday_verb(kb, alias, text)
             groups.append(TermGroup(alias, own, related, weight=VERB_WEIGHT if verb else 1.0, verb=verb, loose=loose))
-    for name in site_names(kb, rest):
-        # '新马小学', '神农城': a name the report uses is one word, not 新/马/小学.
-        rest = rest.replace(name, " ")
-        groups.append(TermGroup(name, [name], site=True))
     for code in dict.fromkeys(CODE.findall(rest)):
         # 'pm2.5', 'pm10', '5g': one name, letters and digits together; 'pm' alone would find PM2.5
         # for PM10.
@@ -854,23 +855,41 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
 
 # How the names of particular places and institutions end ('东林寺景区', '莲花洞', '工业遗产街',
 # '新马小学', '神农城'): a figure said of one of them is not the whole place's.
-SITE_SUFFIX = re.compile(r"(?:景区|寺|山|湖|园|洞|馆|街|村|镇|乡|公园|广场|大厦|片区|园区|港|湾|岛|古镇|遗址|小学|中学|学校|"
-                         r"医院|卫生院|城)$")
-# jieba's count above which a word is a common noun ('幼儿园', '中小学'), not a name.
+SITE_SUFFIX = re.compile(r"(?:景区|寺|山|湖|园|洞|馆|街|街道|村|镇|乡|公园|广场|大厦|片区|园区|港|湾|岛|古镇|遗址|小学|中学|"
+                         r"学校|医院|城)$")
+# jieba's count above which a word is a common noun ('中小学'), not a name; for a site's name
+# found by its ending, lower ('幼儿园' is counted 405 times).
 NAME_FREQUENCY = 500
+SITE_NAME_FREQUENCY = 100
+# '学校和幼儿园' is two things, '新建的公园' a thing and what was done: not names ('仁和街道' is).
+_NOT_IN_SITE_NAMES = re.compile(r"^[和及与]|(?<=..)[和及与]|[、的了在是]")
+
+
+def _ends_as_a_name(kb: KnowledgeBase, name: str) -> bool:
+    """'神农城' ends in the word 城, '江北街道' in 街道; '新增城镇' ends in the common word 城镇,
+    whose 镇 is no site's ending."""
+    last = kb.tokenizer.words(name)[-1]
+    suffix = SITE_SUFFIX.search(name).group(0)
+    return last == suffix or last.endswith(suffix) and kb.tokenizer.freq(last) < SITE_NAME_FREQUENCY
 
 
 def site_names(kb: KnowledgeBase, text: str) -> list[str]:
     """The names of particular sites the report uses that the question says, longest first at
     each end: three to eight characters of the report ending as a site's name does, that jieba
     does not know as a common word."""
-    names = []
+    names: list[str] = []
+    bounds = None
     for m in _HAN_RUN3.finditer(text):
         run, end = m.group(0), len(m.group(0))
+        if bounds is None:
+            bounds = kb.tokenizer.boundaries(text)  # a name is whole words: not '年学校' of '今年学校'
         while end >= 3:
             found = next((run[start:end] for start in range(max(0, end - 8), end - 2)
-                          if SITE_SUFFIX.search(run[start:end]) and run[start:end] in kb.corpus
-                          and kb.tokenizer.freq(run[start:end]) < NAME_FREQUENCY), None)
+                          if m.start() + start in bounds and m.start() + end in bounds
+                          and SITE_SUFFIX.search(run[start:end]) and run[start:end] in kb.corpus
+                          and not _NOT_IN_SITE_NAMES.search(run[start:end])
+                          and kb.tokenizer.freq(run[start:end]) < SITE_NAME_FREQUENCY
+                          and _ends_as_a_name(kb, run[start:end])), None)
             if found:
                 names.append(found)
                 end -= len(found)

@@ -32,7 +32,7 @@ REPORT = """2024年桐庐县政府工作报告
 
 （一）经济运行稳中有进
 
-单位地区生产总值能耗下降3.1%，服务业增加值占地区生产总值比重达到55.2%。全县实现地区生产总值412.6亿元，增长6.1%。城镇和农村居民人均可支配收入分别达到71260元和45380元。规上工业亩均税收达到31.5万元，新增规上工业企业52家。全年民生支出28.3亿元，占一般公共预算支出比重达到77.4%。富春江科创园新增科研办公载体8万平方米，入驻科技型企业210家。
+单位地区生产总值能耗下降3.1%，服务业增加值占地区生产总值比重达到55.2%。全县实现地区生产总值412.6亿元，增长6.1%。城镇和农村居民人均可支配收入分别达到71260元和45380元。规上工业亩均税收达到31.5万元，新增规上工业企业52家。全年民生支出28.3亿元，占一般公共预算支出比重达到77.4%。富春江科创园新增科研办公载体8万平方米，入驻科技型企业210家。城南街道、江北街道、旧县街道协同推进老城更新，合计完成固定资产投资86亿元。
 
 （二）城市功能持续完善
 
@@ -92,6 +92,7 @@ def library(tmp_path_factory):
     ("富春江科创园去年新增了多大面积的科研办公载体?", "8万平方米"),
     ("桐庐县2023年城镇居民人均可支配收入是多少?", "71260元"),  # one head shared by 城镇和农村
     ("东方路小学新增了多少个学位?", "900个"),  # the site's own clause gives its number
+    ("城南街道、江北街道和旧县街道合计完成固定资产投资多少?", "86亿元"),  # all three named: their sum
     ("白云源景区去年新建了多少个停车位?", "300个"),
     ("桐庐县今年城里要新修几条马路?", "9条"),
     ("桐庐县今年的民生实事里计划新增多少个学位?", "2400个"),  # items read under their announcement
@@ -122,6 +123,7 @@ def test_the_report_answers_what_it_says(library, question, expect):
     "桐庐县2023年新投放了多少辆新能源出租车?",  # 出租车, the thing counted, is a word the report never uses
     "桐庐县的瑶琳仙境2023年接待了多少游客?",  # named among sites; the number is of all of them
     "城南小学新增了多少个学位?",  # named in the sentence of the whole's number, with none of its own
+    "江北街道2023年完成固定资产投资多少?",  # listed with two other streets before their sum
     "桐君山景区去年新建了多少个停车位?",  # the spaces are 白云源景区's, in another clause
     "科创园的科技型企业营业收入达到多少?",  # 8万平方米 measures space: its 万 is not money
 ])
@@ -134,3 +136,16 @@ def test_a_reply_quotes_the_report_with_its_own_punctuation(library):
     # The report is written with '，': the reply quotes it so (reading normalised it to ',').
     answer = library.ask("桐庐县2023年新建了多少个公共充电桩?")
     assert "新建公共充电桩960个，实现乡镇公共快充站全覆盖" in answer.answer
+
+
+@pytest.mark.parametrize("question, names", [
+    ("江北街道完成固定资产投资多少", ["江北街道"]),  # not 江北街 and 道
+    ("东方路小学新增了多少个学位", ["东方路小学"]),
+    ("今年建几所中小学和幼儿园", []),  # two common nouns, not a name
+    ("今年学校里要换多少盏灯", []),  # '年学校' does not start a word
+])
+def test_a_sites_name_the_report_uses_is_read_as_one_word(library, question, names):
+    from bot.query import site_names
+
+    kb = library.answerer(library.home_report.id).kb
+    assert site_names(kb, question) == names
