@@ -11,6 +11,7 @@ import re
 import sqlite3
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from bot.curated import is_phrase_pattern
@@ -227,6 +228,7 @@ _PAIRED = "城镇|农村|城市|进口|出口|男性|女性|国有|民营"
 _COORDINATED = re.compile(rf"(?:({_PAIRED})[和与及、]({_PAIRED})|(城乡))([\u4e00-\u9fff]{{2,14}})")
 
 
+@lru_cache(maxsize=8192)  # asked of the same passages' pieces question after question
 def spelled_out(norm: str) -> str:
     """Each side of a coordinated pair with its head, appended (space first) to a passage's
     search form, so that '城镇居民人均可支配收入' is found in '城镇和农村居民人均可支配收入分别

@@ -602,6 +602,69 @@ def _apply_phrases(kb: KnowledgeBase, text: str) -> str:
     return text
 
 
+_ENGLISH_WORD = re.compile(r"[a-z][a-z'-]*")
+# At most this many words from the first word of an English alias said in other words to its last.
+ENGLISH_ALIAS_SPAN = 8
+
+
+def _english_key(word: str) -> str:
+    """'used' and 'use', 'actually' and 'actual' alike."""
+    key = stem(word)
+    if key.endswith("ly") and len(key) > 5:
+        key = key[:-2]
+    return key.rstrip("e") if len(key) > 3 else key
+
+
+def _english_alias_keys(kb: KnowledgeBase) -> list[tuple[tuple[str, ...], str]]:
+    """(content-word keys, alias) of the English aliases of two or more content words whose report
+    word this report uses, most words first."""
+    table = getattr(kb, "_english_alias_keys", None)
+    if table is None:
+        siblings = _siblings(kb)
+        table = []
+        for alias, canonicals in _alias_table(kb):
+            if not alias.isascii() or " " not in alias:
+                continue
+            if not any(w in kb.corpus for c in canonicals for w in [c, *siblings.get(c, [])]):
+                continue
+            keys = tuple(dict.fromkeys(_english_key(w) for w in _ENGLISH_WORD.findall(alias) if w not in ENGLISH_STOPWORDS))
+            if len(keys) >= 2:
+                table.append((keys, alias))
+        table.sort(key=lambda row: (-len(row[0]), row[1]))
+        kb._english_alias_keys = table  # type: ignore[attr-defined]
+    return table
+
+
+def _gather_english_aliases(kb: KnowledgeBase, text: str) -> str:
+    """'how much foreign capital did kaifu actually use' says the alias 'foreign capital actually
+    used' in its own order and forms: its words are put together as the alias where the first
+    of them stood, so that it is read as the report's word (实际使用外资)."""
+    words = list(_ENGLISH_WORD.finditer(text))
+    if len(words) < 2:
+        return text
+    keys = [_english_key(m.group(0)) for m in words]
+    # The words of each alias said word for word: another alias takes them only all together,
+    # with more ('foreign capital' in 'foreign capital … actually use').
+    said = [{n for n, m in enumerate(words) if i <= m.start() and m.end() <= i + len(a)}
+            for a in _aliases_present(kb, text) if a.isascii() for i in _find_all(text, a)]
+    used: set[int] = set()
+    edits: list[tuple[int, int, str]] = []
+    for alias_keys, alias in _english_alias_keys(kb):
+        if not set(alias_keys) <= set(keys):
+            continue
+        at = [next((i for i, k in enumerate(keys) if k == key and i not in used), -1) for key in alias_keys]
+        if -1 in at or len(set(at)) < len(at) or max(at) - min(at) > ENGLISH_ALIAS_SPAN:
+            continue
+        overlapped = [group for group in said if group & set(at)]
+        if any(not group <= set(at) for group in overlapped) or overlapped and set().union(*overlapped) == set(at):
+            continue
+        used.update(at)
+        edits += [(words[i].start(), words[i].end(), alias if i == min(at) else "") for i in at]
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
 def _alias_order(kb: KnowledgeBase) -> dict[str, int]:
     """{alias: its row in _alias_table}."""
     order = getattr(kb, "_alias_order", None)
@@ -704,6 +767,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     # '有多大', '多长', '多少张(床)': read into the units asked, not words to look for.
     stripped = _DIMENSION_ASKED.sub(" ", stripped)
     stripped = _COUNT_ASKED.sub(r" \1 ", stripped)
+    stripped = _gather_english_aliases(kb, stripped)
     stripped = _apply_phrases(kb, stripped)
     stripped = _join_alias_across_de(kb, stripped)
     rewritten, aliases = _apply_aliases(kb, stripped)
@@ -881,20 +945,20 @@ def site_names(kb: KnowledgeBase, text: str) -> list[str]:
     bounds = None
     for m in _HAN_RUN3.finditer(text):
         run, end = m.group(0), len(m.group(0))
-        if bounds is None:
-            bounds = kb.tokenizer.boundaries(text)  # a name is whole words: not '年学校' of '今年学校'
         while end >= 3:
-            found = next((run[start:end] for start in range(max(0, end - 8), end - 2)
-                          if m.start() + start in bounds and m.start() + end in bounds
-                          and SITE_SUFFIX.search(run[start:end]) and run[start:end] in kb.corpus
-                          and not _NOT_IN_SITE_NAMES.search(run[start:end])
-                          and kb.tokenizer.freq(run[start:end]) < SITE_NAME_FREQUENCY
-                          and _ends_as_a_name(kb, run[start:end])), None)
+            found = None
+            if SITE_SUFFIX.search(run, 0, end):  # most ends are no site's: checked first, once
+                if bounds is None:
+                    bounds = kb.tokenizer.boundaries(text)  # whole words: not '年学校' of '今年学校'
+                found = next((run[start:end] for start in range(max(0, end - 8), end - 2)
+                              if m.start() + start in bounds and m.start() + end in bounds
+                              and run[start:end] in kb.corpus
+                              and not _NOT_IN_SITE_NAMES.search(run[start:end])
+                              and kb.tokenizer.freq(run[start:end]) < SITE_NAME_FREQUENCY
+                              and _ends_as_a_name(kb, run[start:end])), None)
+            end -= len(found) if found else 1
             if found:
                 names.append(found)
-                end -= len(found)
-            else:
-                end -= 1
     return names
 
 

@@ -66,11 +66,15 @@ def _fuzzy_credit(group: TermGroup, p: Passage) -> float:
 
 
 def _contrast_factor(query: Query, p: Passage) -> float:
-    for a, b in CONTRASTS:
-        for asked, other in ((a, b), (b, a)):
-            if asked in query.text and other not in query.text and other in p.norm and asked not in p.norm:
-                # The passage is about the other side of the pair: its number is not the one asked.
-                return 0.3
+    sides = query.__dict__.get("_contrast_sides")
+    if sides is None:  # the pairs the question takes one side of, found once per question
+        sides = query.__dict__["_contrast_sides"] = [
+            (asked, other) for a, b in CONTRASTS for asked, other in ((a, b), (b, a))
+            if asked in query.text and other not in query.text]
+    for asked, other in sides:
+        if other in p.norm and asked not in p.norm:
+            # The passage is about the other side of the pair: its number is not the one asked.
+            return 0.3
     return 1.0
 
 
@@ -130,7 +134,12 @@ def _gives_figure_of(kb: KnowledgeBase, query: Query, pid: int) -> bool:
     only ends in it may be another thing: '人均地区生产总值', '单位地区生产总值能耗'.) Not when the
     passage names a site the question does not: '余村景区接待…游客128万人次' is one site's."""
     indicators = _indicators(kb).get(pid)
-    if not indicators or not any(alt in indicators for g in query.groups if not g.frame for alt in g.alternatives):
+    if not indicators:
+        return False
+    asked = query.__dict__.get("_asked_words")
+    if asked is None:
+        asked = query.__dict__["_asked_words"] = frozenset(alt for g in query.groups if not g.frame for alt in g.alternatives)
+    if indicators.isdisjoint(asked):
         return False
     return not any(name not in query.text for name in _sites_named(kb, pid))
 

@@ -190,3 +190,21 @@ def test_an_age_asked_of_everyone_is_not_a_question_about_a_person(answerer, que
 
     kb = answerer.answerer(answerer.home_report.id).kb
     assert understand(kb, question).asks_person is person
+
+
+@pytest.mark.parametrize("question, gathered", [
+    # An English alias said in other words and order is read as said.
+    ("how much foreign capital did xihu actually utilize in 2021?", "actually utilized foreign capital"),
+    # One said word for word is not taken apart by a longer one of the same words.
+    ("how many new urban jobs were created in 2021?", None),
+])
+def test_an_english_alias_said_in_other_words_is_gathered(answerer, question, gathered):
+    from bot.query import _gather_english_aliases
+
+    rewritten = _gather_english_aliases(answerer.answerer(answerer.home_report.id).kb, question)
+    assert (gathered in rewritten) if gathered else rewritten == question
+
+
+def test_an_english_question_in_its_own_word_order_is_answered(answerer):
+    answer = answerer.ask("How much foreign capital did Xihu actually utilize in 2021?")
+    assert answer.answered and "3.91亿美元" in answer.answer
