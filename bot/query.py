@@ -585,7 +585,7 @@ def _apply_phrases(kb: KnowledgeBase, text: str) -> str:
         for m in compiled.finditer(text):
             if bounds is None:
                 bounds = kb.tokenizer.boundaries(text)
-                said = [(i, i + len(a)) for a in _aliases_present(kb, text) for i in _find_all(text, a)]
+                said = [(i, i + len(a)) for a in _aliases_present(kb, text) for i in positions(text, a)]
             if m.start() not in bounds or m.end() not in bounds:
                 continue
             # An alias said word for word, reaching past what the pattern matched, says it more
@@ -646,7 +646,7 @@ def _gather_english_aliases(kb: KnowledgeBase, text: str) -> str:
     # The words of each alias said word for word: another alias takes them only all together,
     # with more ('foreign capital' in 'foreign capital … actually use').
     said = [{n for n, m in enumerate(words) if i <= m.start() and m.end() <= i + len(a)}
-            for a in _aliases_present(kb, text) if a.isascii() for i in _find_all(text, a)]
+            for a in _aliases_present(kb, text) if a.isascii() for i in positions(text, a)]
     used: set[int] = set()
     edits: list[tuple[int, int, str]] = []
     for alias_keys, alias in _english_alias_keys(kb):
@@ -671,14 +671,6 @@ def _alias_order(kb: KnowledgeBase) -> dict[str, int]:
     if order is None:
         order = kb._alias_order = {a: i for i, (a, _c) in reversed(list(enumerate(_alias_table(kb))))}  # type: ignore[attr-defined]
     return order
-
-
-def _find_all(text: str, word: str) -> list[int]:
-    found, at = [], text.find(word)
-    while at != -1:
-        found.append(at)
-        at = text.find(word, at + 1)
-    return found
 
 
 _LINKING_DE = re.compile(r"(?<=[\u4e00-\u9fff])的(?=[\u4e00-\u9fff])(?<!目的)(?!士|确)")
