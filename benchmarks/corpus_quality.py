@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.quality import BM25Baseline, print_misses  # noqa: E402
-from bot.indexer import build_index  # noqa: E402
-from bot.library import open_library  # noqa: E402
-from bot.scoring import score  # noqa: E402
+from bot.index.indexer import build_index  # noqa: E402
+from bot.answer.library import open_library  # noqa: E402
+from bot.answer.scoring import score  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 QUESTIONS = ROOT / "tests" / "data" / "fixtures"

@@ -37,7 +37,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
-    from bot.indexer import build_index
+    from bot.index.indexer import build_index
 
     # Each build into a new folder: a from-scratch build parses the report (an unchanged one
     # would be reused, see the second line).
@@ -57,7 +57,7 @@ def main() -> None:
 
 def pdf_read_times(runs: int) -> list[float]:
     """The first report typeset as a PDF and repeated to 40 pages, read as `reportbot index` reads it."""
-    from bot.ingest import read_document
+    from bot.sources import read_document
     from tests.fixtures.make_fixtures import typeset_pdf
 
     text = (ROOT / "knowledge" / "2022-nanchang-xihu-government-work-report.txt").read_text(encoding="utf-8")

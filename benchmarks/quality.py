@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT))
 import jieba  # noqa: E402
 from rank_bm25 import BM25Okapi  # noqa: E402
 
-from bot.indexer import build_index  # noqa: E402
-from bot.library import open_library  # noqa: E402
-from bot.scoring import outcomes, score  # noqa: E402
+from bot.index.indexer import build_index  # noqa: E402
+from bot.answer.library import open_library  # noqa: E402
+from bot.answer.scoring import outcomes, score  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"

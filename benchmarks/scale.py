@@ -45,7 +45,7 @@ REPORTS_PER_PLACE = 3
 
 def places(count: int) -> list:
     """Real counties and districts with a name no other place shares, in code order."""
-    from bot.gazetteer import all_places, short_name
+    from bot.parse.gazetteer import all_places, short_name
 
     names: dict[str, int] = {}
     for p in all_places():
@@ -59,7 +59,7 @@ def places(count: int) -> list:
 def synthetic_report(template, place, shift: int) -> str:
     path, name, short, parent, parent_short, encoding = template
     text = path.read_bytes().decode(encoding)
-    from bot.gazetteer import short_name
+    from bot.parse.gazetteer import short_name
 
     for old, new in ((parent + name, place.parent + place.name), (parent_short + name, place.parent + place.name),
                      (name, place.name), (parent, place.parent), (parent_short, short_name(place.parent)),
@@ -96,8 +96,8 @@ def measured(command: list[str]) -> tuple[float, int]:
 
 def answering(db: Path, questions: int) -> dict:
     """Run in a fresh process (mode --answer): answer times and peak memory."""
-    from bot.library import open_library
-    from bot.routing import place_label
+    from bot.answer.library import open_library
+    from bot.answer.routing import place_label
 
     library = open_library(db, cache_size=0)  # every question answered, not taken from the cache
     rng = random.Random(11)
@@ -129,7 +129,7 @@ def reportbot(*args: str) -> list[str]:
 
 
 def run_size(size: int, workdir: Path, questions: int) -> dict:
-    from bot.indexer import build_index
+    from bot.index.indexer import build_index
 
     knowledge = workdir / f"k{size}"
     if size == 1:

@@ -27,11 +27,11 @@ def _db_arg(args, settings) -> Path:
 
 def ensure_index(knowledge: Path, db: Path, quiet: bool = False, warm: bool = True, home: str = ""):
     """Build the index when it is missing or older than knowledge/; return the opened library."""
-    from bot.freshness import is_stale
-    from bot.library import open_library
+    from bot.index.freshness import is_stale
+    from bot.answer.library import open_library
 
     if knowledge.is_dir() and is_stale(knowledge, db):
-        from bot.indexer import build_index  # sqlite-utils is only needed to build
+        from bot.index.indexer import build_index  # sqlite-utils is only needed to build
 
         result = build_index(knowledge, db)
         if not quiet:
@@ -50,8 +50,8 @@ EXIT_SKIPPED = 3
 
 
 def cmd_index(args) -> int:
-    from bot.catalog import format_line
-    from bot.indexer import build_index
+    from bot.index.catalog import format_line
+    from bot.index.indexer import build_index
 
     settings = _settings()
     knowledge = Path(args.knowledge) if args.knowledge else settings.knowledge_dir
@@ -65,7 +65,7 @@ def cmd_index(args) -> int:
 
 
 def cmd_reports(args) -> int:
-    from bot.catalog import format_line, list_reports
+    from bot.index.catalog import format_line, list_reports
 
     settings = _settings()
     db = _db_arg(args, settings)
@@ -81,7 +81,7 @@ def cmd_reports(args) -> int:
 
 
 def _open(args, warm: bool = True):
-    from bot.library import open_library
+    from bot.answer.library import open_library
 
     settings = _settings()
     db = _db_arg(args, settings)
@@ -128,14 +128,14 @@ def cmd_figures(args) -> int:
 def cmd_targets(args) -> int:
     from dataclasses import asdict
 
-    from bot.targets import targets_report
+    from bot.answer.targets import targets_report
 
     library = _open(args)
     title, rows = targets_report(library, args.place, args.year)
     if args.json:
         print(json.dumps({"title": title, "rows": [asdict(r) for r in rows]}, ensure_ascii=False, indent=2))
     else:
-        from bot.crossreport import format_row
+        from bot.answer.crossreport import format_row
 
         print(title)
         for row in rows:
@@ -144,7 +144,7 @@ def cmd_targets(args) -> int:
 
 
 def _admin():
-    from bot.admin import Admin
+    from bot.knowledge.admin import Admin
 
     settings = _settings()
     return Admin(settings.knowledge_dir, settings.index_path, settings.stats_path, settings.home_place)
@@ -242,14 +242,14 @@ def cmd_ask(args) -> int:
 
 
 def cmd_chat(args) -> int:
-    from bot.chat import run_chat
+    from bot.chat.terminal import run_chat
 
     answerer = _open(args)
     return run_chat(answerer, _settings())
 
 
 def cmd_run(args) -> int:
-    from bot.telegram_app import run_bot
+    from bot.chat.telegram_app import run_bot
 
     return run_bot(_settings())
 

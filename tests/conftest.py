@@ -18,8 +18,8 @@ SECOND_REPORT = FIXTURES / "2021-test-qingshan-government-work-report.txt"
 
 @pytest.fixture(scope="session")
 def report():
-    from bot.parse import parse_report
-    from bot.textio import read_text
+    from bot.parse.structure import parse_report
+    from bot.knowledge.textio import read_text
 
     text, _encoding, _digest = read_text(REPORT_FILE)
     return parse_report(text, REPORT_FILE.stem, REPORT_FILE.name)
@@ -27,7 +27,7 @@ def report():
 
 @pytest.fixture(scope="session")
 def index_path(tmp_path_factory) -> Path:
-    from bot.indexer import build_index
+    from bot.index.indexer import build_index
 
     path = tmp_path_factory.mktemp("index") / "index.db"
     build_index(KNOWLEDGE, path)
@@ -37,7 +37,7 @@ def index_path(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def answerer(index_path):
     """The library over the shipped knowledge: what the CLI and the bot answer with."""
-    from bot.library import open_library
+    from bot.answer.library import open_library
 
     return open_library(index_path)
 
@@ -57,7 +57,7 @@ def load_questions(name: str) -> list[dict]:
 
 def copy_index(source: Path, target: Path) -> None:
     """Copy an index: its catalog file and the folder of shards beside it."""
-    from bot.indexer import shard_folder
+    from bot.index.indexer import shard_folder
 
     shutil.copyfile(source, target)
     shutil.copytree(shard_folder(source), shard_folder(target), dirs_exist_ok=True)
@@ -80,7 +80,7 @@ def series_knowledge(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def series_index(series_knowledge) -> Path:
-    from bot.indexer import build_index
+    from bot.index.indexer import build_index
 
     path = series_knowledge.parent / "index.db"
     build_index(series_knowledge, path)
@@ -89,6 +89,6 @@ def series_index(series_knowledge) -> Path:
 
 @pytest.fixture(scope="session")
 def library(series_index):
-    from bot.library import open_library
+    from bot.answer.library import open_library
 
     return open_library(series_index)

@@ -7,9 +7,9 @@ import sqlite3
 
 import pytest
 
-from bot.admin import Admin, AdminError
+from bot.knowledge.admin import Admin, AdminError
 from bot.cli import main
-from bot.indexer import build_index
+from bot.index.indexer import build_index
 from tests.conftest import CORPUS
 
 
@@ -49,7 +49,7 @@ def test_add_refuses_to_replace_without_confirmation_and_keeps_the_old_file_in_t
 
 
 def test_a_failed_reindex_puts_the_knowledge_folder_back(admin, monkeypatch):
-    import bot.admin as admin_module
+    import bot.knowledge.admin as admin_module
 
     preview = admin.preview((CORPUS / "2023-nanchang-donghu.txt").read_bytes(), "a.txt")
     before = sorted(p.name for p in admin.knowledge.iterdir())

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from bot.indexer import build_index
-from bot.library import open_library
+from bot.index.indexer import build_index
+from bot.answer.library import open_library
 from tests.conftest import SECOND_REPORT
 
 
@@ -165,7 +165,7 @@ def test_the_grey_zone_shows_the_closest_passage_and_is_still_no_answer(answerer
     ("How many households benefited from the renovation?", "户"),
 ])
 def test_an_english_question_asks_for_the_kind_of_number_its_unit_names(question, kind):
-    from bot.query import expected_units
+    from bot.answer.query import expected_units
 
     assert kind in expected_units(question.lower())
 
@@ -175,7 +175,7 @@ def test_an_english_question_asks_for_the_kind_of_number_its_unit_names(question
     "今年要多出多少个上学名额",  # 名额 is a number of places, not an amount (额) of money
 ])
 def test_words_that_only_look_like_money_do_not_ask_for_money(question):
-    from bot.query import expected_units
+    from bot.answer.query import expected_units
 
     assert "money" not in expected_units(question.lower())
 
@@ -186,7 +186,7 @@ def test_words_that_only_look_like_money_do_not_ask_for_money(question):
     ("人均预期寿命多少岁", False),
 ])
 def test_an_age_asked_of_everyone_is_not_a_question_about_a_person(answerer, question, person):
-    from bot.query import understand
+    from bot.answer.query import understand
 
     kb = answerer.answerer(answerer.home_report.id).kb
     assert understand(kb, question).asks_person is person
@@ -199,7 +199,7 @@ def test_an_age_asked_of_everyone_is_not_a_question_about_a_person(answerer, que
     ("how many new urban jobs were created in 2021?", None),
 ])
 def test_an_english_alias_said_in_other_words_is_gathered(answerer, question, gathered):
-    from bot.query import _gather_english_aliases
+    from bot.answer.query import _gather_english_aliases
 
     rewritten = _gather_english_aliases(answerer.answerer(answerer.home_report.id).kb, question)
     assert (gathered in rewritten) if gathered else rewritten == question

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.figures import extract_figures
-from bot.ingest import read_document
-from bot.parse import parse_document
+from bot.parse.figures import extract_figures
+from bot.sources import read_document
+from bot.parse.structure import parse_document
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 
@@ -138,8 +138,8 @@ def test_help_examples_come_from_each_report_and_are_answered(tmp_path):
     bot answers each of them."""
     import shutil
 
-    from bot.indexer import build_index
-    from bot.library import open_library
+    from bot.index.indexer import build_index
+    from bot.answer.library import open_library
 
     for name in sorted(METADATA):
         folder = tmp_path / Path(name).stem

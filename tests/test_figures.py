@@ -2,7 +2,7 @@ import sqlite3
 
 import pytest
 
-from bot.figures import extract_figures
+from bot.parse.figures import extract_figures
 
 
 @pytest.fixture(scope="module")

@@ -24,8 +24,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.answer import Answerer, MAX_ANSWER_CHARS, Answer
-from bot.conversation import TELEGRAM_LIMIT, Conversation, esc, split_message
+from bot.answer.answerer import Answerer, MAX_ANSWER_CHARS, Answer
+from bot.chat.conversation import TELEGRAM_LIMIT, Conversation, esc, split_message
 
 KINDS = {"figure", "glossary", "passage", "none", "help"}
 JSON_KINDS = {"figure", "glossary", "passage", "none"}  # to_json() reports help as none

@@ -7,9 +7,9 @@ import pytest
 
 from bot.cli import main
 from bot.errors import KnowledgeError
-from bot.freshness import is_stale
-from bot.indexer import build_index, shard_folder
-from bot.library import open_library
+from bot.index.freshness import is_stale
+from bot.index.indexer import build_index, shard_folder
+from bot.answer.library import open_library
 from tests.conftest import SECOND_REPORT
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.errors import KnowledgeError, UnsupportedFileError
-from bot.ingest import MAX_BYTES, read_bytes, read_document
-from bot.ingest import pdf as pdf_reader
-from bot.ingest.text import decode, unwrap_hard_wraps
+from bot.sources import MAX_BYTES, read_bytes, read_document
+from bot.sources import pdf as pdf_reader
+from bot.sources.text import decode, unwrap_hard_wraps
 from tests.fixtures.make_fixtures import typeset_pdf
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"

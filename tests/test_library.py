@@ -8,9 +8,9 @@ import io
 
 import pytest
 
-from bot.crossreport import Fact, verdict
-from bot.knowledge_base import ReportInfo
-from bot.library import open_library
+from bot.answer.crossreport import Fact, verdict
+from bot.answer.knowledge_base import ReportInfo
+from bot.answer.library import open_library
 
 XIHU_2022 = "2022-nanchang-xihu-government-work-report"
 
@@ -96,7 +96,7 @@ def test_targets_without_an_indicator_give_the_whole_table(library):
 
 
 def test_the_targets_table_of_a_place_and_year(library):
-    from bot.targets import targets_report
+    from bot.answer.targets import targets_report
 
     title, rows = targets_report(library, "西湖区", 2023)
     assert title == "西湖区2023年主要目标与完成情况"
@@ -111,7 +111,7 @@ def test_a_series_lists_each_year_from_its_own_report_and_draws_a_chart(library)
     assert [p for p in answer.chart["points"]] == [("2021年", 670.68), ("2022年", 727.24), ("2023年", 768.35)]
     from PIL import Image
 
-    from bot.chart import line_chart
+    from bot.chat.chart import line_chart
 
     png = line_chart(answer.chart["title"], answer.chart["points"])
     image = Image.open(io.BytesIO(png))
@@ -132,7 +132,7 @@ def test_only_the_shards_a_question_needs_are_loaded(series_index):
 
 
 def test_an_unchanged_report_is_not_parsed_again(series_knowledge, tmp_path):
-    from bot.indexer import build_index, shard_folder
+    from bot.index.indexer import build_index, shard_folder
 
     db = tmp_path / "index.db"
     first = build_index(series_knowledge, db)

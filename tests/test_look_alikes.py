@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.indexer import build_index
-from bot.library import open_library
+from bot.index.indexer import build_index
+from bot.answer.library import open_library
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 
@@ -145,7 +145,7 @@ def test_a_reply_quotes_the_report_with_its_own_punctuation(library):
     ("今年学校里要换多少盏灯", []),  # '年学校' does not start a word
 ])
 def test_a_sites_name_the_report_uses_is_read_as_one_word(library, question, names):
-    from bot.query import site_names
+    from bot.answer.query import site_names
 
     kb = library.answerer(library.home_report.id).kb
     assert site_names(kb, question) == names

@@ -3,7 +3,7 @@ import re
 import pytest
 
 from bot.errors import NotAReportError
-from bot.parse import parse_report
+from bot.parse.structure import parse_report
 
 
 def test_metadata_is_read_from_the_page_and_the_opening(report):
@@ -153,7 +153,7 @@ def test_numbered_list_items_are_paragraphs_read_under_their_announcement():
     ("中小学和幼儿园9所", ""),  # not a pair of sides
 ])
 def test_a_head_shared_by_a_pair_of_sides_is_spelled_out_for_each(norm, found):
-    from bot.knowledge_base import spelled_out
+    from bot.answer.knowledge_base import spelled_out
 
     assert spelled_out(norm) == found
 
@@ -164,7 +164,7 @@ def test_a_head_shared_by_a_pair_of_sides_is_spelled_out_for_each(norm, found):
     ("上午10:30召开", "上午10:30召开"),  # a time, not a colon of the text
 ])
 def test_full_width_punctuation_is_put_back_where_it_stands_in_chinese(text, published):
-    from bot.normalize import as_published
+    from bot.language.normalize import as_published
 
     assert as_published(text) == published
 

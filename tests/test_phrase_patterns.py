@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.admin import Admin, AdminError
-from bot.curated import parse_aliases
+from bot.knowledge.admin import Admin, AdminError
+from bot.knowledge.curated import parse_aliases
 from bot.errors import KnowledgeError
-from bot.indexer import build_index
-from bot.library import open_library
-from bot.query import _apply_phrases
+from bot.index.indexer import build_index
+from bot.answer.library import open_library
+from bot.answer.query import _apply_phrases
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 

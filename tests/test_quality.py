@@ -5,7 +5,7 @@ test only pins them so a change that loses answers is noticed."""
 
 import pytest
 
-from bot.scoring import score
+from bot.answer.scoring import score
 from tests.conftest import load_questions
 
 # Reached on 2026-11-27 (benchmarks/quality.py), top1 / recall@3 / out-of-scope abstention:

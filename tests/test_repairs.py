@@ -1,7 +1,7 @@
 import pytest
 
-from bot.figures import extract_figures
-from bot.repairs import repair
+from bot.parse.figures import extract_figures
+from bot.parse.repairs import repair
 
 
 @pytest.mark.parametrize("garbled, repaired", [

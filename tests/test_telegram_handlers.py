@@ -1,5 +1,5 @@
 """The Telegram handlers without a network: the real Application from
-bot.telegram_app.build_application, with python-telegram-bot's HTTP layer
+bot.chat.telegram_app.build_application, with python-telegram-bot's HTTP layer
 (HTTPXRequest.do_request) replaced by an in-process fake Bot API that records every call.
 
 Updates are built with telegram.Update.de_json and fed to `application.process_update`, so the
@@ -24,9 +24,9 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
 
-import bot.telegram_app as telegram_app
+import bot.chat.telegram_app as telegram_app
 from bot.config import RedactToken, Settings, setup_logging
-from bot.telegram_app import ADMIN_ONLY, APOLOGY, SEND_ATTEMPTS, BotService, build_application, deliver
+from bot.chat.telegram_app import ADMIN_ONLY, APOLOGY, SEND_ATTEMPTS, BotService, build_application, deliver
 
 TOKEN = "654321:AAHandlerTest-secret_Token42"
 BOT_ID = 654321
@@ -380,7 +380,7 @@ def test_run_with_a_rejected_token_exits_with_a_message_that_does_not_show_the_t
         monkeypatch, tmp_path, index_path, knowledge_copy, capsys, caplog, restore_logging):
     from telegram.error import InvalidToken
 
-    from bot.telegram_app import run_bot
+    from bot.chat.telegram_app import run_bot
 
     async def unauthorized(self, url, method, request_data=None, **timeouts):
         return 401, json.dumps({"ok": False, "error_code": 401, "description": "Unauthorized"}).encode()

@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 
-from bot.scoring import contains_all
+from bot.answer.scoring import contains_all
 
 try:  # tests/e2e may become a package later
     from .botproc import TOKEN, BotProcess

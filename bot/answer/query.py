@@ -1,0 +1,1158 @@
+"""What a question asks: its normalised text, the year meant, whether a term is being explained,
+whether a number is wanted, the report meant, and its content words grouped with their aliases."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from bot.knowledge.curated import phrase_parts
+from bot.answer.knowledge_base import KnowledgeBase, ReportInfo, match_form
+from bot.language.english import english_tokens, stem
+from bot.language.normalize import is_traditional, normalize
+from bot.language.thesaurus import related_words
+from bot.language.tokenizer import STOPWORDS
+
+GREETING = re.compile(
+    r"^(你好|您好|hi|hello|hey|嗨|哈喽|在吗|在不在|早上好|下午好|晚上好|早|早安|晚安|谢谢|多谢|谢啦|感谢|thanks|thank you|thx|"
+    r"好的|好|ok|okay|嗯|哦|再见|拜拜|bye|/?help|帮助|你是谁|你能做什么|你会什么|怎么用|使用说明)[\s!!。.~～?？了啊呀呢吧]*$",
+    re.I,
+)
+_PAST = re.compile(r"去年|上年|上一年|过去一年|前一年|2021年以来|一年来|完成了|实现了|达到了|取得了|已经|已")
+_PLAN = re.compile(r"今年|本年|明年|计划|目标|力争|打算|预计|预期|将要|准备|要|争取|确保|安排|任务|会不会|target|goal|\bplan|\bwill\b|this year")
+_YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?:年|\b)")
+_DEFINE = [
+    re.compile(r"^(?:什么是|何为|何谓|啥是|解释一下|解释|说说|介绍一下|介绍)(?P<t>.+?)[??]*$"),
+    re.compile(r"^(?P<t>.+?)(?:是什么意思|什么意思|啥意思|是啥意思|是什么|是啥|指什么|指的是什么|是指什么|具体指什么|"
+               r"怎么理解|如何理解|的意思|的含义|含义|的定义|的解释|具体是什么|是哪些|是哪几个|有哪些内容)"),
+    re.compile(r"^(?:what does|what is|what's|meaning of|define|explain)\s+(?P<t>.+?)(?:\s+mean|\s+means)?[\s??]*$", re.I),
+]
+_QUANTITY = re.compile(r"多少|(?<!哪)几|目标|水平|多快|(?<![a-z])gdp(?![a-z])|number of|amount|(?<![a-z])rate(?![a-z])|growth|(?<![a-z])total(?![a-z])|百分之|比重|比例|增长|增速|增幅|下降|率|总额|总量|规模|金额|数量|how many|how much|多大|多高|多长|多远|排名|第几")
+SPAN = re.compile(r"五年|年均|平均每年|每年平均|十[一二三四]五|这几年|近几年|历年|累计|five years|5 years|cumulative|annual average")
+_LIST = re.compile(r"哪些|哪几|哪个|哪三|哪两|哪四|哪五|哪六|分别是|包括|包含|有什么|是什么(?!时候|时间)|什么(?!时候|时间|意思)|名单|列举|哪家|哪里|哪儿|谁")
+
+
+_UNIT_QUESTIONS = [
+    ("percent", re.compile(r"增长[^,,。?]{0,6}?(?:多少|几)|增长目标|增速目标|增幅|增速|增长率|百分之|百分比|比重|比例|占比|[^\W\d]率|下降了?多少|提高了?多少|降了?多少|几个点|多少个点|"
+                           r"what share|percentage|proportion")),
+    ("money", re.compile(r"多少钱|几块钱|钱|金额|资金|多少元|几元|多少万元|多少亿|工资|补贴|贷款|授信|费用|经费|花了|花费|税收|支出|"
+                         r"[^\W\d_](?<!名)额(?!度)|总投资|投资额|总值|收入|损失|how much money|amount|revenue|value of|income|\byuan\b")),
+    ("length", re.compile(r"多长|多远|多高|几米|多少米|几公里|多少公里|长度|高度|how many (?:kilomet|km\b|met(?:er|re)s)")),
+    ("area", re.compile(r"多大面积|面积|多少平方|几平方|多少亩|几亩|square (?:kilomet|met)|hectares|how many mu\b|how much land")),
+    ("people", re.compile(r"多少万?人|几万?人|几个人|人数|多少名|多少人次|几名|人口[^率]{0,4}(?:多少|几)|population|how many people")),
+    ("rank", re.compile(r"第几|排名|排第|名次|排在|排多少|位次|排几")),
+    ("date", re.compile(r"哪天|哪一天|什么时候|何时|几月几[日号]|几号|哪年|哪一年|什么时间|when")),
+    ("size", re.compile(r"(?<!面积)有?多大(?!年纪|岁|面积)|规模多大|多大规模|how large|how big")),
+]
+# Facts about a person or an office that no work report gives: where someone is from, an
+# address, a phone number, opening hours.
+_PERSON_FACTS = re.compile(r"哪里人|哪儿人|籍贯|老家|年龄|几岁|多大年纪|多少岁|出生|生日|学历|毕业于|简历|家人|工资多少|电话|手机号|"
+                           r"地址|在哪里?办公|办公地点|在哪儿|怎么走|邮编|网址|官网|上班时间|几点上班|几点下班")
+# '平均能活到多少岁': an age asked of everyone (life expectancy), not of a person.
+_POPULATION_AGE = re.compile(r"平均|人均|预期寿命|寿命|能活|活到")
+_ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?!乎)|百分之几|多大|多高|多长|多远|多快|how many|how much|哪天|哪一天|什么时候|何时|几号|哪年|"
+                            r"population|how large|how big|how long|\bamount\b|\bnumber of\b|\bvalue of\b")
+_MEASURE_QUESTION = re.compile(r"(?:几|多少)(家|处|条|场|所|栋|幢|台|部|辆|件|项|次|户|座|亩|株|棵|盏|套|宗|批|剂次|起|万?株|万?吨|张|列|趟|头|只|艘|度|个)")
+
+
+_TARGET = re.compile(r"目标|预期|计划|打算|力争|target|goal")
+_MONEY_SAID = re.compile(r"多少钱|几块钱|多少元|几元|多少万元|多少亿|亿元|万元")
+
+
+# 'How many new energy vehicles…': the thing an English question counts says its measure word,
+# as 几辆 does. A few words may stand between ('how many new energy vehicles').
+_ENGLISH_MEASURES = [(unit, re.compile(words)) for unit, words in (
+    ("辆", r"vehicles?|cars?|buses|trucks?|taxis?"), ("户", r"households?|families"), ("张", r"beds?"),
+    ("所", r"schools?|kindergartens?"), ("台", r"elevators?|lifts?"), ("家", r"enterprises?|companies|firms?"),
+    ("吨", r"tonnes?|tons?"), ("亩", r"mu"), ("株", r"trees?|saplings?"),
+)]
+_ENGLISH_COUNTED = re.compile(r"how many (?:[a-z-]+ ){0,3}?(%s)\b" % "|".join(p.pattern for _u, p in _ENGLISH_MEASURES))
+
+
+def expected_units(text: str) -> tuple[str, ...]:
+    """The kinds of number a question asks for (one for each thing it asks: '多少宗、多少亩'),
+    so a passage whose numbers are of another kind ('吴齐美术馆总投资多少' answered with
+    '城市书房2所') does not pass for an answer."""
+    kinds = [kind for kind, pattern in _UNIT_QUESTIONS if pattern.search(text)]
+    if "percent" in kinds and "money" in kinds:
+        kinds.remove("money")  # '收入增长多少' asks for the growth, not the income
+    if "money" in kinds and _TARGET.search(text) and not _MONEY_SAID.search(text):
+        # '地区生产总值的目标是多少': a target for an amount is most often a growth rate.
+        kinds.append("percent")
+    kinds += [m.group(1)[-1] for m in _MEASURE_QUESTION.finditer(text)]
+    kinds += [unit for m in _ENGLISH_COUNTED.finditer(text) for unit, pattern in _ENGLISH_MEASURES if pattern.fullmatch(m.group(1))]
+    return tuple(dict.fromkeys(kinds))
+
+
+_MEASURE_GROUPS = [set("家所座处栋幢间"), set("人名"), {"人次"}, set("条"), set("户套"), set("台辆盏部"), set("件起项次宗批"),
+                   set("列趟"), set("头只"), {"度"},
+                   set("场"), {"株", "万株", "棵"}, {"亩"}, {"吨", "万吨"}, {"张"}]
+
+
+def units_fit(kinds: tuple[str, ...] | str, units: frozenset) -> bool:
+    """Does any number of these units answer any of the kinds asked?"""
+    if isinstance(kinds, tuple):
+        return any(_unit_fits(kind, units) for kind in kinds)
+    return _unit_fits(kinds, units)
+
+
+def _unit_fits(kind: str, units: frozenset) -> bool:
+    if kind != "date":
+        # Spans of time ('压缩至15个工作日') count no things.
+        units = frozenset(u for u in units if u not in ("年", "月", "日", "天", "个工作日", "工作日", "个月")) or frozenset()
+    families = {
+        "date": lambda u: u in ("月", "日", "年"),
+        "percent": lambda u: u == "%",
+        "money": lambda u: "元" in u or u in ("亿", "万"),  # '总投资1351亿的100个项目'
+
+        "length": lambda u: u.endswith(("米", "公里")) and "平方" not in u,
+        "area": lambda u: "平方" in u or u.endswith(("亩", "公顷")),
+        "people": lambda u: u.endswith(("人", "人次", "名")),
+        # '有多大' asks for a size in whatever unit measures the thing (亩, 万千瓦, 平方米).
+        "size": lambda u: u != "%" and "元" not in u and u not in ("个", "家", "项"),
+    }
+    if kind in families:
+        return any(families[kind](u) for u in units)
+    # A measure word asks for a count of its kind of thing; people say 几家 of what the report
+    # counts in 个, but not 几所 of what it counts in 户.
+    group = next((g for g in _MEASURE_GROUPS if kind in g), None)
+    if kind == "个" or group is None:
+        return any(not families["percent"](u) and not families["money"](u) for u in units)
+    # '万头只' counts 头 and 只 together: it answers 几头 and 几只.
+    return any((b := u.lstrip("万亿")) in group or b == "个" or len(b) > 1 and set(b) <= group for u in units)
+
+
+@dataclass
+class TermGroup:
+    """One content word of the question with the words that count as saying it: the report's
+    own word(s) for it (full credit) and the other aliases of that word (a little less)."""
+    word: str
+    alternatives: list[str]
+    related: list[str] = field(default_factory=list)
+    frame: bool = False  # a word that frames the question ('方式', '情况') more than it names a topic
+    # Less than 1 for a word the reports never use (an everyday word that often paraphrases what
+    # the report names otherwise: '旧楼' for 既有住宅): it must not outweigh the words that match.
+    weight: float = 1.0
+    # The report's words of the same thesaurus class ('救助' for 救济): they count for much less.
+    loose: list[str] = field(default_factory=list)
+    verb: bool = False  # an everyday verb ('盖', '养着'): weighs less, and names no clause to answer from
+    site: bool = False  # the name of a particular site the report uses ('神农城'): a number is about it or not
+
+
+@dataclass
+class Query:
+    raw: str
+    text: str  # normalised, Simplified, lower-cased
+    traditional: bool
+    report: ReportInfo
+    year: int | None = None  # the year meant, when the question says one
+    explicit_year: int | None = None  # a year written out ('2023年')
+    wants_plan: bool = False
+    wants_past: bool = False
+    wants_number: bool = False
+    wants_list: bool = False
+    wants_span: bool = False  # 过去五年, 年均, 这几年: a figure over several years
+    define_term: str | None = None
+    asks_quantity: bool = False  # an explicit 多少/几: only a number answers it
+    asks_person: bool = False  # 哪里人, 年龄: facts about a person no work report gives
+    units: tuple[str, ...] = ()  # the kinds of number asked for: money, percent, length, area, people, rank, date, or measure words
+    greeting: bool = False
+    raw_text: str = ""  # the normalised text before typo correction
+    groups: list[TermGroup] = field(default_factory=list)
+    foreign_places: list[str] = field(default_factory=list)
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+
+
+def own_place_names(report: ReportInfo) -> list[str]:
+    """How the report's own place is named: 南昌市西湖区, 南昌西湖区, 西湖区, 西湖, 全区, 本区, xihu."""
+    if report.place_names:
+        return report.place_names
+    city_short = re.sub(r"[市州]$", "", report.city)
+    district_short = re.sub(r"[区县市]$", "", report.district)
+    names = {report.city + report.district, city_short + report.district, city_short + district_short,
+             report.district, district_short, "全区", "本区", "我区", "该区", "区政府"}
+    return sorted((n for n in names if n), key=len, reverse=True)
+
+
+def routing_names(report: ReportInfo) -> list[str]:
+    """The names that pick this report's place out of several: 西湖区, 西湖, 南昌市西湖区, xihu;
+    not the level words every report of that level shares (全区, 本区, 区里)."""
+    if not report.place_names:
+        return [n for n in (report.district, re.sub(r"[区县]$", "", report.district)) if len(n) >= 2]
+    if report.level == "national":  # 全国, 我国 name the one national report
+        return [n for n in report.place_names if len(n) >= 2]
+    return [n for n in report.place_names if len(n) >= 2 and not re.match(r"^[全本我该].$|^.(?:里|政府)$", n)]
+
+
+def pick_report(kb: KnowledgeBase, text: str) -> ReportInfo:
+    """The report a question means: the place it names (the longest name wins: 南昌市西湖区 over
+    西湖), and the year it names (a report's own year, or the year it reviews when the question
+    asks about the past); otherwise the newest report."""
+    reports = sorted(kb.reports.values(), key=lambda r: r.id)
+    if len(reports) == 1:
+        return reports[0]
+    matched = {r.id: max((len(n) for n in routing_names(r) if n in text), default=0) for r in reports}
+    longest = max(matched.values())
+    pool = [r for r in reports if longest and matched[r.id] == longest] or reports
+    years = [int(y) for y in _YEAR.findall(text)]
+    for year in years:
+        dated = [r for r in pool if year in (r.year, r.review_year, r.plan_year)]
+        if dated:
+            pool = sorted(dated, key=lambda r: (r.review_year == year and bool(_PAST.search(text)), r.plan_year == year), reverse=True)[:1] or dated
+            break
+    return max(pool, key=lambda r: (r.year, r.id))
+
+
+def _known_terms(kb: KnowledgeBase) -> dict[tuple[int, int, str], list[str]]:
+    """Terms a typo may be meant for, by (length, 0 or -1, first or last character): a word one
+    character away from a term shares its first or its last character with it."""
+    table = getattr(kb, "_typo_table", None)
+    if table is None:
+        # Curated terms from 3 characters, other words of the report from 4: a three-character
+        # word of everyday language is too often one character away from another real word.
+        words = {w for w, tag in kb.tokenizer.tags.items() if (tag == "term" and len(w) >= 3) or 4 <= len(w) <= 8}
+        words |= {f for note in kb.glossary for f in note.forms if 3 <= len(f) <= 8}
+        corpus = " ".join(p.norm for p in kb.passages.values())
+        table = {}
+        for w in sorted(w for w in words if w in corpus):
+            table.setdefault((len(w), 0, w[0]), []).append(w)
+            table.setdefault((len(w), -1, w[-1]), []).append(w)
+        kb._typo_table = table  # type: ignore[attr-defined]
+    return table
+
+
+def _plausible_typo(window: str, term: str) -> bool:
+    """One character differs. Unless the term is long (8+), it must sound the same (财圆/财园,
+    工成/工程): a different-sounding character is more often another word ('四个中' is not '四个一',
+    '社零同比增长' is not '资同比增长', '商品房销售额' is not '商品房销售面')."""
+    diffs = [(a, b) for a, b in zip(window, term) if a != b]
+    if len(diffs) != 1:
+        return False
+    if len(term) >= 8:
+        return True
+    from pypinyin import lazy_pinyin  # only when a candidate exists: the import costs ~0.2 s
+
+    a, b = diffs[0]
+    return lazy_pinyin(a) == lazy_pinyin(b)
+
+
+MAX_TYPO_TEXT = 80
+MAX_GROUPS = 24  # a question has a handful of content words; more is pasted text
+_HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
+
+
+# Patterns used while a question is read, compiled once at import: a one-off `reportbot ask`
+# would otherwise compile each of them inside its answer time (the Han range alone ~0.7 ms).
+_ASKING_LEAD = re.compile(r"^(请问|请|你好|那个|这个|所谓的?|报告里的?|报告中的?|文中的?)")
+_ASKING_TAIL = re.compile(r"(到底|究竟|具体|又|都)$")
+_HAN_RUN3 = re.compile(r"[\u4e00-\u9fff]{3,}")
+_LAST_YEAR_SAID = re.compile(r"去年|上年|过去一年")
+_LAST_YEAR = re.compile(r"去年|上年|上一年|过去一年|last year")
+_THIS_YEAR = re.compile(r"今年|本年|this year")
+_DIMENSION_ASKED = re.compile(r"多长|多宽|多大|多高|多远|多深|多重|多久")
+_COUNT_ASKED = re.compile(r"(几|多少)(?:万|亿)?(?:个|家|所|座|条|项|人次|人|次|件|台|辆|栋|幢|户|亩|株|棵|盏|套|位|名|批|处|场|间|张|列|趟|"
+                          r"头|只|艘|吨|对|管|部|根|平方公里|平方米|公里|公顷|千瓦时|千瓦|立方米|米|天|小时|个月|元|块钱?)")
+_PUNCTUATION = re.compile(r"[\W_]+")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+_VALUE_OF = re.compile(r"\bvalues? of\b")
+
+
+def positions(text: str, word: str) -> list[int]:
+    """Where the word starts in the text (str.find, not a regex compiled for each word)."""
+    found, at = [], text.find(word)
+    while at != -1:
+        found.append(at)
+        at = text.find(word, at + 1)
+    return found
+
+
+def warm_up(kb: KnowledgeBase) -> None:
+    """Build the lazy tables (typo terms, alias table, corpus bigrams, the thesaurus classes
+    read for an unknown word) before the first user."""
+    understand(kb, "暖机")
+    _bigram_positions(kb, kb.corpus)
+    kb.build_indexes()
+
+
+def _bigram_positions(kb: KnowledgeBase, corpus: str) -> dict[str, list[int]]:
+    """Where each two-character string starts in the corpus: the typo search looks up its
+    anchors here instead of scanning the whole report for each of them."""
+    table = getattr(kb, "_bigrams", None)
+    if table is None:
+        table = {}
+        for i in range(len(corpus) - 1):
+            table.setdefault(corpus[i:i + 2], []).append(i)
+        kb._bigrams = table  # type: ignore[attr-defined]
+    return table
+
+
+def _corpus_neighbour(kb: KnowledgeBase, corpus: str, window: str) -> str | None:
+    """A phrase of the report one plausible character away from the window ('飘浮森林景观塔' ->
+    '漂浮森林景观塔'), found through an exact half: the typo is in the other half."""
+    bigrams = _bigram_positions(kb, corpus)
+    half = len(window) // 2
+    for anchor, offset in ((window[:half], 0), (window[half:], half)):
+        for start in bigrams.get(anchor[:2], [])[:200]:
+            if not corpus.startswith(anchor, start):
+                continue
+            begin = start - offset
+            candidate = corpus[begin:begin + len(window)] if begin >= 0 else ""
+            if len(candidate) == len(window) and _HAN_ONLY.fullmatch(candidate) and _plausible_typo(window, candidate):
+                return candidate
+    return None
+
+
+# Words that name one side of a pair: a passage about the other side does not answer
+# ('农村居民收入' is not '城镇居民收入', '预算支出' is not '预算收入').
+CONTRASTS = [("收入", "支出"), ("农村", "城镇"), ("城镇居民", "全体居民"), ("农村居民", "全体居民"), ("进口", "出口"), ("城市", "农村"), ("上半年", "下半年"),
+             ("男", "女"), ("增加", "减少"), ("新建", "拆除"), ("国有", "民营"),
+             # Indicators named alike that measure different things.
+             ("增加值", "产值"), ("销售额", "销售面积"), ("产量", "种植面积"), ("零售额", "零售总额"), ("存栏", "出栏")]
+_CONTRAST_WORDS = tuple(w for pair in CONTRASTS for w in pair if len(w) >= 2)
+
+
+def correct_typos(kb: KnowledgeBase, text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Replace a run of 3-8 Han characters that is one plausible character away from a term or
+    phrase of the report ('财圆信贷通' -> '财园信贷通', '飘浮森林' -> '漂浮森林'). The wrong character
+    must sit in a word of the question that the report never uses: '西湖区地区' is not a typo of
+    '西湖区低效', because '地区' is the report's own word."""
+    corpus = kb.corpus
+    terms = _known_terms(kb)
+    fixes = []
+    if len(text) > MAX_TYPO_TEXT:
+        return text, fixes  # pasted text, not a typed question: the search is not worth its cost
+    for m in _HAN_RUN3.finditer(text):
+        run = m.group(0)
+        suspect = _unknown_positions(kb, corpus, run)
+        if not suspect:
+            continue
+        contrast_spans = [(at, at + len(w)) for w in _CONTRAST_WORDS for at in positions(run, w)]
+        i = 0
+        while i < len(run):
+            for size in range(min(8, len(run) - i), 2, -1):
+                window = run[i:i + size]
+                if not any(k in suspect for k in range(i, i + size)) or window in corpus:
+                    continue
+                if any(a < i + size and i < b for a, b in contrast_spans):
+                    continue  # '农村居民…' is not a typo of '城镇居民…': one side of a pair is meant
+                right = _term_neighbour(terms, window)
+                if right is None and size >= 4:
+                    right = _corpus_neighbour(kb, corpus, window)
+                if right and all(i + k in suspect for k, (a, b) in enumerate(zip(window, right)) if a != b):
+                    fixes.append((window, right))
+                    i += size - 1
+                    break
+            i += 1
+    for wrong, right in fixes:
+        text = text.replace(wrong, right)
+    return text, fixes
+
+
+def _unknown_positions(kb: KnowledgeBase, corpus: str, run: str) -> set[int]:
+    """Positions of the run inside words the report never uses (where a typo can hide). A typo
+    often breaks a word into single characters ('胡子工成' -> 胡子/工/成): consecutive single
+    characters that the report never writes together count as one unknown word."""
+    positions, at = set(), 0
+    singles: list[int] = []
+
+    def flush() -> None:
+        if len(singles) >= 2 and run[singles[0]:singles[-1] + 1] not in corpus:
+            positions.update(singles)
+        singles.clear()
+
+    known = _alias_words(kb)
+    for word in kb.tokenizer.words(run):
+        if word in STOPWORDS or word in known or kb.tokenizer.is_place(word):
+            # Everyday words ('什么', '多少'), alias words, and place names ('青山湖区' is another
+            # district, not a misspelling of ours) are meant as written.
+            flush()
+        elif len(word) == 1:
+            singles.append(at)
+        else:
+            flush()
+            if word not in corpus:
+                positions.update(range(at, at + len(word)))
+        at += len(word)
+    flush()
+    return positions
+
+
+def _term_neighbour(terms: dict, window: str) -> str | None:
+    same_length = terms.get((len(window), 0, window[0]), []) + terms.get((len(window), -1, window[-1]), [])
+    hit = process.extractOne(window, same_length, scorer=Levenshtein.distance, score_cutoff=1) if same_length else None
+    return hit[0] if hit and _plausible_typo(window, hit[0]) else None
+
+
+def _define_term(text: str) -> str | None:
+    for pattern in _DEFINE:
+        if m := pattern.search(text):
+            term = m.group("t").strip(" “”\"'「」『』《》?？,，")
+            term = _ASKING_LEAD.sub("", term)
+            term = _ASKING_TAIL.sub("", term)
+            if 1 <= len(term) <= (60 if term.isascii() else 20):
+                return term
+    return None
+
+
+def _siblings(kb: KnowledgeBase) -> dict[str, list[str]]:
+    """{canonical: [its aliases]}: a report word is also found under the other names it goes by."""
+    table = getattr(kb, "_siblings", None)
+    if table is None:
+        table = {}
+        for alias, canonical in kb.aliases:
+            table.setdefault(canonical, []).append(alias)
+        kb._siblings = table  # type: ignore[attr-defined]
+    return table
+
+
+def _alias_words(kb: KnowledgeBase) -> set[str]:
+    words = getattr(kb, "_alias_words", None)
+    if words is None:
+        words = kb._alias_words = {alias for alias, _canonicals in _alias_table(kb)}  # type: ignore[attr-defined]
+    return words
+
+
+def _english_variants(alias: str) -> list[str]:
+    """'old communities' also as 'old community', 'charging shed' as 'charging sheds': an English
+    alias written in one number matches the other."""
+    if not alias.isascii() or not alias[-1:].isalpha():
+        return []
+    head, _, last = alias.rpartition(" ")
+    head = head + " " if head else ""
+    if last.endswith("ies") and len(last) > 4:
+        return [head + last[:-3] + "y"]
+    if last.endswith("s") and not last.endswith("ss") and len(last) > 3:
+        return [head + last[:-1]]
+    if last.endswith("y") and len(last) > 3 and last[-2] not in "aeiou":
+        return [head + last[:-1] + "ies"]
+    return [head + last + "s"]
+
+
+def _alias_table(kb: KnowledgeBase) -> list[tuple[str, list[str]]]:
+    """(word, [canonical, ...]) for every alias and every canonical word itself, longest first:
+    the report's own word wins, and an alias may stand for several report words (拆迁: 房屋征收, 征迁)."""
+    table = getattr(kb, "_alias_table", None)
+    if table is None:
+        by_word: dict[str, list[str]] = {}
+        for alias, canonical in kb.aliases:
+            for form in [alias] + _english_variants(alias):
+                if canonical not in by_word.setdefault(form, []):
+                    by_word[form].append(canonical)
+        for _alias, canonical in kb.aliases:
+            by_word.setdefault(canonical, [])
+            if canonical not in by_word[canonical]:
+                by_word[canonical].insert(0, canonical)
+        for canonical in sorted({c for _a, c in kb.aliases}):
+            head = _named_head(kb, canonical)
+            if head and head not in by_word and canonical in kb.corpus:
+                by_word[head] = [canonical]
+        table = kb._alias_table = sorted(by_word.items(), key=lambda a: (-len(a[0]), a[0]))  # type: ignore[attr-defined]
+    return table
+
+
+COMMON_TAIL_FREQ = 1000  # '改造', '工程', '服务': words that end many terms
+
+
+def _named_head(kb: KnowledgeBase, term: str) -> str | None:
+    """The name in a term made of a name and a common word ('适老化' of 适老化改造): people
+    say the name with their own word ('适老化改装'), which jieba would cut 适/老化/改装."""
+    if not term.isascii() and len(term) >= 5:
+        for k in range(len(term) - 2, 2, -1):
+            if kb.tokenizer.freq(term[k:]) >= COMMON_TAIL_FREQ:
+                return term[:k]
+    return None
+
+
+def _said_tail(kb: KnowledgeBase, text: str, alias: str, canonicals: list[str]) -> str | None:
+    """For the name of a term said alone ('适老化' of 适老化改造): the person's own word for the
+    term's tail that follows it ('改装', '装修'), to be read as part of the term; '' when none
+    follows; None when the name and the word that follows make another term the report uses
+    ('一般公共预算支出' is not 一般公共预算收入)."""
+    canonical = canonicals[0] if canonicals else ""
+    if not canonical.startswith(alias) or _named_head(kb, canonical) != alias:
+        return ""  # an alias of its own ('新能源' for 新能源汽车), not a term's name said alone
+    at = text.find(alias) + len(alias)
+    following = kb.tokenizer.words(text[at:at + 4])
+    said = following[0] if following else ""
+    tail = canonical[len(alias):]
+    if len(said) != 2 or said == tail[:len(said)]:
+        return ""
+    if alias + said in kb.corpus:
+        return None  # the report's own other term
+    if set(said) & set(tail) or kb.tokenizer.is_verb(said):
+        return said
+    return ""
+
+
+def _aliases_present(kb: KnowledgeBase, text: str) -> set[str]:
+    """The aliases that occur in the text, found from each position's first character
+    instead of searching the text for each of several hundred aliases."""
+    by_first = getattr(kb, "_alias_by_first", None)
+    if by_first is None:
+        by_first = {}
+        for alias, _canonicals in _alias_table(kb):
+            by_first.setdefault(alias[0], []).append(alias)
+        kb._alias_by_first = by_first  # type: ignore[attr-defined]
+    return {alias for i, char in enumerate(text) for alias in by_first.get(char, ()) if text.startswith(alias, i)}
+
+
+def _apply_aliases(kb: KnowledgeBase, text: str) -> tuple[str, dict[str, list[str]]]:
+    """Mark every alias in the text (longest first, no overlaps); return the text with aliases
+    replaced by the report's words, and {alias: [canonical, ...]}."""
+    found: dict[str, list[str]] = {}
+    taken = [False] * len(text)
+    # A Chinese alias must not cut a word of the question in two: '建了' is not in '新建了'.
+    bounds = kb.tokenizer.boundaries(text)
+    present = _aliases_present(kb, text)
+    table = _alias_table(kb)
+    order = _alias_order(kb)
+    # The aliases present, in the table's order (longest first): a handful, not the whole table.
+    for alias, canonicals in (table[order[a]] for a in sorted(present, key=order.__getitem__)):
+        start = text.find(alias)
+        while start != -1:
+            end = start + len(alias)
+            free = not any(taken[start:end])
+            # ASCII aliases match whole words only ('gdp' not inside 'gdpr').
+            if alias.isascii():
+                whole = (not (start and text[start - 1].isascii() and text[start - 1].isalnum())
+                         and not (end < len(text) and text[end].isascii() and text[end].isalnum()))
+            else:
+                whole = start in bounds and end in bounds
+            if free and whole:
+                found[alias] = canonicals
+                taken[start:end] = [True] * len(alias)
+            start = text.find(alias, start + 1)
+    rewritten = text
+    for alias in sorted(found, key=len, reverse=True):
+        rewritten = rewritten.replace(alias, found[alias][0])
+    return rewritten, found
+
+
+_SHORT_YEAR = re.compile(r"(?<![\d.])(1[5-9]|2\d|3[0-5])年(?![来间内以代底初中多])")
+
+
+def expand_short_years(text: str) -> str:
+    """'22年' in a question is 2022 ('30年来' and '22年间' are spans, left alone)."""
+    return _SHORT_YEAR.sub(lambda m: f"20{m.group(1)}年", text)
+
+
+# '2023年政府工作报告中,2022年…': the year of the report asked, not the year asked about.
+_REPORT_NAMED = re.compile(r"(?<!\d)(20\d\d)\s*年?(?:的|度)?\s*(?:(?:\S{0,8}?)(?:人民)?政府)?(?:工作)?报告(?:中|里|上|显示|提到|说)?"
+                           r"|(?<!\d)(20\d\d)(?:'s)?\s+(?:government\s+)?work\s+report")
+
+
+# At most this many characters between the parts of a phrase pattern ('孩子读书的位子'), within
+# a clause; spaces included (where the question named its place or '多长', a space is left).
+PHRASE_GAP_CHARS = 6
+_PHRASE_GAP = r"[^,.?!;:，。？！；：、]{0,%d}?" % PHRASE_GAP_CHARS
+
+
+def _phrase_table(kb: KnowledgeBase) -> list[tuple[re.Pattern, str]]:
+    """(compiled pattern, report word) for the phrase patterns whose report word this report
+    uses; of one pattern's several report words, the first the report uses."""
+    table = getattr(kb, "_phrase_table", None)
+    if table is None:
+        canonicals: dict[str, list[str]] = {}
+        for pattern, canonical in kb.phrases:
+            canonicals.setdefault(pattern, []).append(canonical)
+        table = []
+        for pattern, words in canonicals.items():
+            used = next((c for c in words if c in kb.corpus), None)
+            if used is None:
+                continue
+            parts = ["(" + "|".join(re.escape(w) for w in sorted(alts, key=len, reverse=True)) + ")"
+                     for alts in phrase_parts(pattern)]
+            table.append((re.compile(_PHRASE_GAP.join(parts)), used))
+        kb._phrase_table = table  # type: ignore[attr-defined]
+    return table
+
+
+def _apply_phrases(kb: KnowledgeBase, text: str) -> str:
+    """'孩子读书的位子' -> '孩子的学位': the parts of a phrase pattern said in order, a few
+    characters apart and not inside a longer word, become its report word where the last part
+    was said; what stands between them stays (it may hold the 多少个 of the question)."""
+    table = _phrase_table(kb)
+    if not table:
+        return text
+    bounds = said = None
+    for compiled, canonical in table:
+        if canonical in text:
+            continue
+        for m in compiled.finditer(text):
+            if bounds is None:
+                bounds = kb.tokenizer.boundaries(text)
+                said = [(i, i + len(a)) for a in _aliases_present(kb, text) for i in positions(text, a)]
+            if m.start() not in bounds or m.end() not in bounds:
+                continue
+            # An alias said word for word, reaching past what the pattern matched, says it more
+            # exactly ('给老人吃饭' is 老年食堂 where the pattern takes 助餐点; '汽车充电' is
+            # 充电桩). One inside the match says less ('小公园' of '巴掌大的小公园').
+            if any(i < m.end() and m.start() < j and not (m.start() <= i and j <= m.end()) for i, j in said):
+                break
+            pieces, at = [text[:m.start()]], m.end(1)
+            for i in range(2, len(m.groups()) + 1):
+                pieces.append(text[at:m.start(i)])
+                at = m.end(i)
+            text, bounds = "".join(pieces) + canonical + text[m.end():], None
+            break
+    return text
+
+
+_ENGLISH_WORD = re.compile(r"[a-z][a-z'-]*")
+# At most this many words from the first word of an English alias said in other words to its last.
+ENGLISH_ALIAS_SPAN = 8
+
+
+def _english_key(word: str) -> str:
+    """'used' and 'use', 'actually' and 'actual' alike."""
+    key = stem(word)
+    if key.endswith("ly") and len(key) > 5:
+        key = key[:-2]
+    return key.rstrip("e") if len(key) > 3 else key
+
+
+def _english_alias_keys(kb: KnowledgeBase) -> list[tuple[tuple[str, ...], str]]:
+    """(content-word keys, alias) of the English aliases of two or more content words whose report
+    word this report uses, most words first."""
+    table = getattr(kb, "_english_alias_keys", None)
+    if table is None:
+        siblings = _siblings(kb)
+        table = []
+        for alias, canonicals in _alias_table(kb):
+            if not alias.isascii() or " " not in alias:
+                continue
+            if not any(w in kb.corpus for c in canonicals for w in [c, *siblings.get(c, [])]):
+                continue
+            keys = tuple(dict.fromkeys(_english_key(w) for w in _ENGLISH_WORD.findall(alias) if w not in ENGLISH_STOPWORDS))
+            if len(keys) >= 2:
+                table.append((keys, alias))
+        table.sort(key=lambda row: (-len(row[0]), row[1]))
+        kb._english_alias_keys = table  # type: ignore[attr-defined]
+    return table
+
+
+def _gather_english_aliases(kb: KnowledgeBase, text: str) -> str:
+    """'how much foreign capital did kaifu actually use' says the alias 'foreign capital actually
+    used' in its own order and forms: its words are put together as the alias where the first
+    of them stood, so that it is read as the report's word (实际使用外资)."""
+    words = list(_ENGLISH_WORD.finditer(text))
+    if len(words) < 2:
+        return text
+    keys = [_english_key(m.group(0)) for m in words]
+    # The words of each alias said word for word: another alias takes them only all together,
+    # with more ('foreign capital' in 'foreign capital … actually use').
+    said = [{n for n, m in enumerate(words) if i <= m.start() and m.end() <= i + len(a)}
+            for a in _aliases_present(kb, text) if a.isascii() for i in positions(text, a)]
+    used: set[int] = set()
+    edits: list[tuple[int, int, str]] = []
+    for alias_keys, alias in _english_alias_keys(kb):
+        if not set(alias_keys) <= set(keys):
+            continue
+        at = [next((i for i, k in enumerate(keys) if k == key and i not in used), -1) for key in alias_keys]
+        if -1 in at or len(set(at)) < len(at) or max(at) - min(at) > ENGLISH_ALIAS_SPAN:
+            continue
+        overlapped = [group for group in said if group & set(at)]
+        if any(not group <= set(at) for group in overlapped) or overlapped and set().union(*overlapped) == set(at):
+            continue
+        used.update(at)
+        edits += [(words[i].start(), words[i].end(), alias if i == min(at) else "") for i in at]
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def _alias_order(kb: KnowledgeBase) -> dict[str, int]:
+    """{alias: its row in _alias_table}."""
+    order = getattr(kb, "_alias_order", None)
+    if order is None:
+        order = kb._alias_order = {a: i for i, (a, _c) in reversed(list(enumerate(_alias_table(kb))))}  # type: ignore[attr-defined]
+    return order
+
+
+_LINKING_DE = re.compile(r"(?<=[\u4e00-\u9fff])的(?=[\u4e00-\u9fff])(?<!目的)(?!士|确)")
+
+
+def _join_alias_across_de(kb: KnowledgeBase, text: str) -> str:
+    """'上学的名额' is the alias '上学名额': a 的 is dropped when that makes an alias whole and
+    no alias of the question already ends or starts beside it ('电动车充电的桩子' keeps its 的)."""
+    for m in reversed(list(_LINKING_DE.finditer(text))):
+        i = m.start()
+        joined = text[:i] + text[i + 1:]
+        present = _aliases_present(kb, text)
+        if (_aliases_present(kb, joined) - present
+                and not any(text.endswith(a, 0, i) or text.startswith(a, i + 1) for a in present)):
+            text = joined
+    return text
+
+
+def report_named(text: str) -> tuple[int | None, str]:
+    """(the year of the report a question names, the question without that name)."""
+    m = _REPORT_NAMED.search(text)
+    if m is None:
+        return None, text
+    return int(m.group(1) or m.group(2)), text[:m.start()] + " " + text[m.end():]
+
+
+_CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+_AGE_IN_WORDS = re.compile(r"([一二两三四五六七八九十]{1,3})(?=周?岁)")
+
+
+def _age_in_digits(m: re.Match) -> str:
+    words = m.group(1)
+    if "十" in words:
+        tens, _, ones = words.partition("十")
+        return str(_CHINESE_DIGITS.get(tens, 1) * 10 + _CHINESE_DIGITS.get(ones, 0) if tens or ones else 10)
+    return "".join(str(_CHINESE_DIGITS[c]) for c in words)
+
+
+def question_form(raw: str) -> str:
+    """A question as it is matched and routed: normalised, in the match form, short years
+    expanded, ages in digits as reports write them ('三岁以下' -> 3岁以下, '八十岁' -> 80岁)."""
+    return _AGE_IN_WORDS.sub(_age_in_digits, expand_short_years(match_form(normalize(raw))))
+
+
+def understand(kb: KnowledgeBase, raw: str) -> Query:
+    text = question_form(raw)
+    report = pick_report(kb, text)
+    q = Query(raw=raw, text=text, traditional=is_traditional(raw), report=report)
+    q.raw_text = text  # before typo correction: '地址' must not become a report word first
+    if not text or GREETING.match(text):
+        q.greeting = True
+        return q
+    text, q.corrections = correct_typos(kb, text)
+    q.text = text
+    _named_year, text = report_named(text)
+
+    if m := _YEAR.search(text):
+        q.explicit_year = q.year = int(m.group(1))
+    q.wants_past = bool(_PAST.search(text))
+    q.wants_plan = bool(_PLAN.search(text)) and not _LAST_YEAR_SAID.search(text)
+    if q.year is None:
+        if _LAST_YEAR.search(text):
+            q.year = report.review_year
+        elif _THIS_YEAR.search(text):
+            q.year = report.plan_year
+    q.define_term = _define_term(text)
+    if q.define_term and q.define_term.isascii():
+        # 'what does beard project mean': the English of a report term (bot.language.english) names it.
+        tokens = english_tokens(q.define_term)
+        windows = [" ".join(tokens[i:i + n]) for n in range(min(len(tokens), 5), 0, -1) for i in range(len(tokens) - n + 1)]
+        translated = next((kb.english[w] for w in windows if w in kb.english and (" " in w or len(tokens) == 1)), None)
+        if translated:
+            q.define_term = translated[0]
+            q.text = f"{q.text} {translated[0]}"
+    q.wants_number = bool(_QUANTITY.search(text))
+    q.units = expected_units(text)
+    q.asks_quantity = bool(_ASKS_QUANTITY.search(text))
+    q.asks_person = bool(_PERSON_FACTS.search(q.raw_text)) and not _POPULATION_AGE.search(q.raw_text)
+    q.wants_list = bool(_LIST.search(text))
+    q.wants_span = bool(SPAN.search(text))
+
+    stripped = text
+    for name in own_place_names(report):
+        stripped = stripped.replace(name, " ")
+    stripped = _YEAR.sub(" ", stripped)
+    # '有多大', '多长', '多少张(床)': read into the units asked, not words to look for.
+    stripped = _DIMENSION_ASKED.sub(" ", stripped)
+    stripped = _COUNT_ASKED.sub(r" \1 ", stripped)
+    stripped = _gather_english_aliases(kb, stripped)
+    stripped = _apply_phrases(kb, stripped)
+    stripped = _join_alias_across_de(kb, stripped)
+    rewritten, aliases = _apply_aliases(kb, stripped)
+    q.foreign_places = [w for w in kb.tokenizer.words(stripped) if _is_foreign_place(kb, w)] + _unknown_place_names(kb, stripped)
+    q.groups = _groups(kb, stripped, aliases, q.asks_quantity, english_names(raw))[:MAX_GROUPS]
+    return q
+
+
+FRAME_WORDS = frozenset("方式 方法 办法 措施 举措 内容 方面 做法 情况 成绩 成果 效果 进展 事情 东西 事 哪方面 工作 具体 报告 文件 "
+                        "主要 重点 有关 相关 荣誉 称号 地方 方向 思路 要求 安排 打算 政策 政府 "
+                        # The dimension asked ('多大面积'), read into the units; and the directions
+                        # that complete a verb ('派下去').
+                        "面积 长度 数量 人数 一片 一大片 一块 下去 下来 上去 上来 出来 出去 起来 进来 进去 过来 回来".split())
+# An everyday verb counts for this much of its weight in a 多少/几 question: the thing counted
+# and its unit say which number is asked; the verb people use for what was done (盖, 弄, 派,
+# 养着) is mostly another word for the report's (建成, 选派, 存栏).
+VERB_WEIGHT = 0.5
+ENGLISH_STOPWORDS = frozenset(
+    "a an the of is are was were be been what which who whom whose does do did mean means meaning how many much "
+    "in on at for to and or by with from about according accord this that it its 's please tell me xihu district nanchang "
+    "will would can could should has have had there their they we our you your did get got number amount "
+    "year last this next 2021 2022 per plan planned planning target goal aim expect expected create created build "
+    "built add added give given install installed achieve achieved reach reached set complete completed finish "
+    "finished total overall policy project projects report hope hoping hoped aim aims aiming intend intends want "
+    "wants seek seeks strive strives expects".split())
+ENGLISH_STOPWORDS = ENGLISH_STOPWORDS | {stem(w) for w in ENGLISH_STOPWORDS}
+# Words that ask for a kind of number ('多长', a measure word left alone by the cut): read into
+# the units asked, not topics of their own.
+_UNIT_WORDS = re.compile(r"^(?:多长|多宽|多大|多高|多远|多深|多重|多久|多快|多少钱|几块钱|[个家所座条项人次件台辆栋户亩株棵盏套位名批处场间米])$")
+# Words that say when or how much is asked, already read into year / wants_plan / wants_number.
+_TIME_WORDS = re.compile(r"^(去年|今年|明年|前年|上年|本年|全年|年内|过去一年|一年|当年|目前|现在|已经|已|共|总共|一共|加起来|合起来|加在一起|全|同比|为|了|要|会|"
+                         r"计划|目标|力争|打算|预期|预计|将|将要|准备|争取|"
+                         r"(几|多少|多)[个家处人件场次条辆台部所栋户亩元项座名起批种盏套株位]?|百分之几|第几)$")
+# Words jieba tags as places that name no particular place.
+_GENERIC_PLACES = frozenset("东西 南北 城市 全国 全省 全市 地方 国家 中国 社区 街道 中心 城区 省内 市内 区域 区内 本地 当地 农村 乡镇 城乡 省市 市区 县区 "
+                            "各地 沿江 周边 内地 海外 国外 国内 大街 街上 街头 马路 路边 路口 附近 市中心 城里 乡下 郊区 小区 景区 公园".split())
+
+
+_NOT_IN_NAMES = set("了几的是在有和与及或就也都还要会将把被给对从向到个家位名多少吗呢")
+
+
+def _unknown_place_names(kb: KnowledgeBase, text: str) -> list[str]:
+    """A name jieba does not know falls apart into single characters ('红谷滩区' -> 红/谷/滩/区):
+    three or more of them ending in 区/县/市/省 that the report never writes are a place name."""
+    corpus = kb.corpus
+    names, run = [], ""
+    for word in kb.tokenizer.words(text) + [""]:
+        if len(word) == 1 and "\u4e00" <= word <= "\u9fff":
+            run += word
+            continue
+        if len(run) >= 3 and run[-1] in "区县市省" and run not in corpus and not set(run) & _NOT_IN_NAMES:
+            names.append(run)
+        run = ""
+    return names
+
+
+def _is_foreign_place(kb: KnowledgeBase, word: str) -> bool:
+    """A named place: jieba tags it a place and it is a 省/市/县/区 name or a well-known one
+    (北京, 杭州); words like 城市 or 大街 name no place in particular. A name the report never
+    uses that ends like one ('红谷滩区') is another place too."""
+    if len(word) < 2 or word in _GENERIC_PLACES:
+        return False
+    if not kb.tokenizer.is_place(word):
+        return False
+    if word[-1] in "省市县区州":
+        return True
+    # '新建' is a place name too, but the report uses it as a verb: a word the report says
+    # three times or more is one of its own words.
+    return kb.tokenizer.freq(word) >= 500 and kb.corpus.count(word) < 3
+
+
+def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_quantity: bool = False,
+            names: frozenset = frozenset()) -> list[TermGroup]:
+    """Content words with their alternatives; an alias's words are one group with its canonical forms."""
+    groups: list[TermGroup] = []
+    rest = text
+    siblings = _siblings(kb)
+    for name in site_names(kb, rest):
+        # '新马小学', '径山景区': a name the report uses is one word (not 新/马/小学, nor 径山 and
+        # the alias 景区).
+        rest = rest.replace(name, " ")
+        groups.append(TermGroup(name, [name], site=True))
+    for alias, canonicals in sorted(aliases.items(), key=lambda a: -len(a[0])):
+        if alias in rest:
+            said = _said_tail(kb, rest, alias, canonicals)
+            if said is None:
+                continue  # '一般公共预算支出': the name with another report word is another thing
+            if alias.isascii() and not any(w in kb.corpus for c in canonicals for w in [c, *siblings.get(c, [])]):
+                # English written for a word this report does not use ('tourism revenue' for
+                # 旅游收入 where it says 旅游总收入): its words are translated one by one instead.
+                continue
+            if said:
+                at = rest.find(alias) + len(alias)
+                rest = rest[:at] + " " + rest[at + len(said):]
+            rest = rest.replace(alias, " ")
+            own = [c for c in dict.fromkeys(canonicals) if not _TIME_WORDS.match(c)]
+            if not own:
+                continue  # 'target' -> 目标: read as intent (wants_plan), not as a topic
+            related = [w for c in own for w in siblings.get(c, []) if w not in own]
+            if alias not in own and alias not in related:
+                related.insert(0, alias)
+            if not any(c in kb.corpus for c in own):
+                # The aliases were written for another report's word ('乔灌木 = 树'): in this one,
+                # the forms it does use ('植树') are its words.
+                present = [w for w in related if w in kb.corpus]
+                if present:
+                    own, related = present, [w for w in related if w not in present]
+            loose = [] if any(w in kb.corpus for w in own + related) else _report_head(kb, alias)
+            verb = asks_quantity and _everyday_verb(kb, alias, text)
+            groups.append(TermGroup(alias, own, related, weight=VERB_WEIGHT if verb else 1.0, verb=verb, loose=loose))
+    for code in dict.fromkeys(CODE.findall(rest)):
+        # 'pm2.5', 'pm10', '5g': one name, letters and digits together; 'pm' alone would find PM2.5
+        # for PM10.
+        rest = rest.replace(code, " ")
+        groups.append(TermGroup(code, [code]))
+    groups += _english_groups(kb, rest, names)
+    others = _report_words(kb, text)
+    for word in _recut(kb, _whole_unknown_runs(kb, rest, groups, others, asks_quantity)):
+        word = word.strip()
+        if (not word or word in STOPWORDS or _TIME_WORDS.match(word) or _PUNCTUATION.fullmatch(word)
+                or _UNIT_WORDS.match(word) or _is_foreign_place(kb, word)):
+            continue
+        if word in ENGLISH_STOPWORDS:
+            continue
+        # An English word the aliases do not translate weighs little: English questions are
+        # matched through the words the aliases do translate.
+        # A word the reports never say, known only through the thesaurus, weighs less (Cilin's
+        # groups are loose: 电动 sits with 活动); one the thesaurus does not know either keeps its
+        # full weight: it is what the question is about ('下辖', '朝代').
+        unknown = len(word) >= 2 and word not in kb.corpus
+        if unknown and word[-1] in _SUFFIXES and (compound := _compound_of_parts(kb, word, others)):
+            # '充电的桩子' -> 充电桩: the report's compound of another question word and this one's stem.
+            groups.append(TermGroup(word, [compound], related=[word]))
+            continue
+        loose = (_loose_relatives(kb, word) or _report_head(kb, word)) if unknown else []
+        weight = UNKNOWN_WEIGHT if unknown and kb.synonyms.get(word) else 1.0
+        verb = asks_quantity and _everyday_verb(kb, word, text) and not _modifies_next(kb, text, word)
+        if verb:
+            weight *= VERB_WEIGHT
+        # A place word that names no place ('城里', '路边') and that the report never says frames
+        # the question: it is where, not what.
+        frame = (word in FRAME_WORDS or word.isascii() and word.isalpha()
+                 or word not in kb.corpus and (word in _GENERIC_PLACES or _LOCATIVE.fullmatch(word)))
+        related = _SETTINGS.get(word, []) if frame else kb.synonyms.get(word, [])[:8]
+        groups.append(TermGroup(word, [word], related=related, frame=frame, weight=weight,
+                                loose=loose, verb=verb))
+    return groups
+
+
+# How the names of particular places and institutions end ('东林寺景区', '莲花洞', '工业遗产街',
+# '新马小学', '神农城'): a figure said of one of them is not the whole place's.
+SITE_SUFFIX = re.compile(r"(?:景区|寺|山|湖|园|洞|馆|街|街道|村|镇|乡|公园|广场|大厦|片区|园区|港|湾|岛|古镇|遗址|小学|中学|"
+                         r"学校|医院|城)$")
+# jieba's count above which a word is a common noun ('中小学'), not a name; for a site's name
+# found by its ending, lower ('幼儿园' is counted 405 times).
+NAME_FREQUENCY = 500
+SITE_NAME_FREQUENCY = 100
+# '学校和幼儿园' is two things, '新建的公园' a thing and what was done: not names ('仁和街道' is).
+_NOT_IN_SITE_NAMES = re.compile(r"^[和及与]|(?<=..)[和及与]|[、的了在是]")
+
+
+def _ends_as_a_name(kb: KnowledgeBase, name: str) -> bool:
+    """'神农城' ends in the word 城, '江北街道' in 街道; '新增城镇' ends in the common word 城镇,
+    whose 镇 is no site's ending."""
+    last = kb.tokenizer.words(name)[-1]
+    suffix = SITE_SUFFIX.search(name).group(0)
+    return last == suffix or last.endswith(suffix) and kb.tokenizer.freq(last) < SITE_NAME_FREQUENCY
+
+
+def site_names(kb: KnowledgeBase, text: str) -> list[str]:
+    """The names of particular sites the report uses that the question says, longest first at
+    each end: three to eight characters of the report ending as a site's name does, that jieba
+    does not know as a common word."""
+    names: list[str] = []
+    bounds = None
+    for m in _HAN_RUN3.finditer(text):
+        run, end = m.group(0), len(m.group(0))
+        while end >= 3:
+            found = None
+            if SITE_SUFFIX.search(run, 0, end):  # most ends are no site's: checked first, once
+                if bounds is None:
+                    bounds = kb.tokenizer.boundaries(text)  # whole words: not '年学校' of '今年学校'
+                found = next((run[start:end] for start in range(max(0, end - 8), end - 2)
+                              if m.start() + start in bounds and m.start() + end in bounds
+                              and run[start:end] in kb.corpus
+                              and not _NOT_IN_SITE_NAMES.search(run[start:end])
+                              and kb.tokenizer.freq(run[start:end]) < SITE_NAME_FREQUENCY
+                              and _ends_as_a_name(kb, run[start:end])), None)
+            end -= len(found) if found else 1
+            if found:
+                names.append(found)
+    return names
+
+
+def _report_head(kb: KnowledgeBase, word: str) -> list[str]:
+    """'养老院' where the report says only 养老床位, 养老服务: the report's word for the first
+    two characters of a three-character word it never uses, as loose evidence of the same
+    topic. Longer words are names of their own ('规上工业增加值' is not 规上服务业)."""
+    head = word[:2]
+    if len(word) == 3 and head in kb.corpus and head not in STOPWORDS and not _TIME_WORDS.match(head):
+        return [head]
+    return []
+
+
+def _loose_relatives(kb: KnowledgeBase, word: str) -> list[str]:
+    """The report's words of the word's thesaurus class, but not its synonyms (already counted)
+    nor a part of it: '面积' is not a relative of '总面积' but the same thing, less the total asked."""
+    synonyms = kb.synonyms.get(word, ())
+    return [w for w in related_words(word, kb.classes)
+            if w not in synonyms and w not in word and word not in w][:6]
+
+
+def _everyday_verb(kb: KnowledgeBase, word: str, text: str) -> bool:
+    """A one-character verb, as people say what the report names in two ('盖' for 建成, '派' for
+    选派), also with an aspect ending or 新/再 ('养着', '修了', '新装'). A character followed by
+    an aspect ending in the question is a verb whatever the dictionary says ('种了': jieba has
+    种 as a measure word). A two-character verb is a word of its own ('下辖', '常住') and keeps
+    its weight."""
+    if len(word) == 1 and any(word + ending in text for ending in "了着过"):
+        return True
+    return kb.tokenizer.is_verb(word) and len(kb.tokenizer.verb_stem(word)) == 1
+
+
+def _modifies_next(kb: KnowledgeBase, text: str, word: str) -> bool:
+    """Is the word followed by a noun it describes ('常住人口', '流动人口'), rather than used as
+    the verb of the question ('修了多少', '新装的光伏')?"""
+    at = text.find(word)
+    if at < 0:
+        return False
+    following = kb.tokenizer.words(text[at + len(word):at + len(word) + 6])
+    nxt = following[0] if following else ""
+    return len(nxt) >= 2 and nxt not in STOPWORDS and nxt not in FRAME_WORDS and not _TIME_WORDS.match(nxt) and not _UNIT_WORDS.match(nxt)
+
+
+_SUFFIXES = "子儿头"
+UNKNOWN_WEIGHT = 0.6
+CODE = re.compile(r"(?<![a-z\d.])(?:[a-z]+\d+(?:\.\d+)?|\d+[a-z]+)(?![a-z\d])")
+# A thing and where by it ('岸边', '村里', '街上'): a word the report never uses that says where.
+_LOCATIVE = re.compile(r"[\u4e00-\u9fff](?:边|里|上|旁|外|内|前|后)")
+# Where people say a thing is, in the words reports use for it: '城里新修几条马路' is about
+# 城市道路, not 农村公路. Still a frame: it only tips the balance between passages.
+_SETTINGS = {
+    "城里": ["城区", "城市", "市区", "中心城区", "城镇"], "市里": ["市区", "城区", "城市"],
+    "城区里": ["城区"], "县城里": ["县城", "城区"], "街上": ["城区", "街道"],
+    "村里": ["农村", "乡村", "村庄"], "乡下": ["农村", "乡村"], "农村里": ["农村"], "村子里": ["农村", "村庄"],
+}
+
+
+def _whole_unknown_runs(kb: KnowledgeBase, text: str, groups: list[TermGroup], others: list[str],
+                        asks_quantity: bool = False) -> list[str]:
+    """The question's words, except that a word the reports never use falls apart into single
+    characters in the report's own vocabulary ('黑车' -> 黑/车): matching those characters alone
+    would find '扫黑'. Such a run of adjacent characters stays one word, of less weight; when the
+    question's other words and the run's stem make a report word ('充电' + '棚子' -> 充电棚),
+    that word is its alternative (`others`: the question's report words, aliases' included).
+    Runs become groups here; the other words are returned."""
+    corpus = kb.corpus
+    tokens = kb.tokenizer.words(text)
+    out: list[str] = []
+    run: list[str] = []
+    at, run_end = 0, -1
+
+    def flush() -> None:
+        # Everyday words are mostly two characters: a longer run is read two by two ('旧楼装' ->
+        # 旧楼 / 装), a pair the reports use kept as their words ('乱占道' -> 乱 / 占道).
+        i = 0
+        while i < len(run):
+            pair = "".join(run[i:i + 2])
+            if len(pair) < 2 or pair in corpus or "".join(run[i + 1:i + 3]) in corpus and len(run) > i + 2:
+                if len(pair) == 2 and pair in corpus:
+                    out.append(pair)  # the reports' own two characters ('旗长'): one word
+                    i += 2
+                else:
+                    out.append(run[i])
+                    i += 1
+                continue
+            i += 2
+            compound = _compound_of_parts(kb, pair, others)
+            if compound:
+                groups.append(TermGroup(pair, [compound], related=[pair]))
+            else:
+                # '养着', '种了': a verb of one character with its ending, as in _groups.
+                verb = asks_quantity and _everyday_verb(kb, pair, text)
+                groups.append(TermGroup(pair, [pair], related=kb.synonyms.get(pair, [])[:8],
+                                        weight=UNKNOWN_WEIGHT * (VERB_WEIGHT if verb else 1.0),
+                                        loose=_loose_relatives(kb, pair), verb=verb))
+        run.clear()
+
+    for token in tokens:
+        start = text.find(token, at)
+        at = start + len(token) if start >= 0 else at
+        single = (len(token) == 1 and "\u4e00" <= token <= "\u9fff" and token not in _NOT_IN_RUNS
+                  and token not in STOPWORDS and not _UNIT_WORDS.match(token))
+        if single and (not run or start == run_end):
+            run.append(token)
+            run_end = at
+            continue
+        flush()
+        if single:
+            run.append(token)
+            run_end = at
+        elif token not in STOPWORDS and not token.isascii():
+            out.append(token)
+    flush()
+    return out
+
+
+# Characters that join words rather than belong to them: a run of unknown characters stops there.
+_NOT_IN_RUNS = set("了几的是在有和与及或就也都还要会将把被给对从向到个家位名多少吗呢不没很太更最能可该让使第排们新")
+
+
+def _report_words(kb: KnowledgeBase, text: str) -> list[str]:
+    return [w for w in kb.tokenizer.words(text) if len(w) >= 2 and w in kb.corpus]
+
+
+def _compound_of_parts(kb: KnowledgeBase, word: str, others: list[str]) -> str | None:
+    """'棚子' beside '充电' -> '充电棚': the report's compound of another question word and this
+    word's stem, also with one character between ('停车' + '位子' -> 停车泊位)."""
+    stem = word.rstrip(_SUFFIXES) or word
+    corpus = kb.corpus
+    for other in others:
+        for candidate in (other + stem, stem + other):
+            if candidate != other and candidate in corpus:
+                return candidate
+    if len(stem) == 1:
+        for other in others:
+            if m := re.search(re.escape(other) + r"[\u4e00-\u9fff]" + re.escape(stem), corpus):
+                return m.group(0)
+    return None
+
+
+def english_names(raw: str) -> frozenset:
+    """Capitalised English words after a sentence's first ('Otog Front Banner', 'Jiujiang'),
+    stemmed as english_tokens are: names. Acronyms (GDP) are words."""
+    words = _LATIN_WORD.findall(raw)
+    return frozenset(stem(w.lower()) for i, w in enumerate(words) if i and w[0].isupper() and not w.isupper())
+
+
+def _english_groups(kb: KnowledgeBase, text: str, names: frozenset = frozenset()) -> list[TermGroup]:
+    """English words, translated into the report's words through CC-CEDICT (bot.language.english); a
+    two-word phrase ('street light') is tried before its words. An English word with no
+    translation still counts, for little: it says what the question is about; unless it is a
+    capitalised name (`names`: 'Otog Front Banner'), which says where, not what."""
+    # 'the value of exports' asks for an amount (read into the units), not about 产值.
+    text = _VALUE_OF.sub(" ", text)
+    tokens = [t for t in english_tokens(text) if len(t) >= 2 and t not in ENGLISH_STOPWORDS]
+    groups, i = [], 0
+    while i < len(tokens):
+        # The longest phrase first: 'zero bas budget' (零基预算) before 'budget' (预算).
+        for n in (4, 3, 2):
+            phrase = " ".join(tokens[i:i + n])
+            if i + n <= len(tokens) and phrase in kb.english:
+                groups.append(TermGroup(phrase, kb.english[phrase][:6]))
+                i += n
+                break
+        else:
+            n = 0
+        if n:
+            continue
+        word = tokens[i]
+        if word in kb.english:
+            # One English word translates loosely ('renovate' -> 修复, 更新, 装修): it counts for
+            # less than a phrase ('old neighborhoods') or a report word.
+            groups.append(TermGroup(word, kb.english[word][:6], weight=0.6))
+        elif word not in ENGLISH_STOPWORDS and not word.isdigit() and word not in names:
+            groups.append(TermGroup(word, [word], frame=True))
+        i += 1
+    return groups
+
+
+_LEADING_FUNCTION_CHARS = "要会将把被给让在是有也都就还和与跟去来上"
+_TRAILING_FUNCTION_CHARS = "了的着过吗呢吧啊呀么"
+
+
+def _recut(kb: KnowledgeBase, words: list[str]) -> list[str]:
+    """A two-character word the report never uses that starts or ends with a function character
+    is usually jieba joining two words ('要冲国家' -> 要冲/国家): keep only the content character."""
+    corpus = kb.corpus
+    out = []
+    for w in words:
+        if len(w) == 2 and w not in corpus and not _TIME_WORDS.match(w):  # '去年' is a word, not 去 + 年
+            if w[0] in _LEADING_FUNCTION_CHARS:
+                w = w[1]
+            elif w[1] in _TRAILING_FUNCTION_CHARS:
+                w = w[0]
+        out.append(w)
+    return out
+
+
+def idf(kb: KnowledgeBase, report_id: str, alternatives: list[str]) -> float:
+    """Inverse document frequency of the rarest way of saying the term, counted by substring."""
+    passages = kb.by_report[report_id]
+    dfs = [len(kb.containing(report_id, alt)) for alt in alternatives]
+    # The rarest way the report says it; a way it never says (an English alias) does not count.
+    df = min((d for d in dfs if d), default=0)
+    return math.log((len(passages) + 1) / (df + 0.5)) + 0.5
