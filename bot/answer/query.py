@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from bot.knowledge.curated import phrase_parts
+from bot.knowledge.curated import is_phrase_pattern, phrase_parts
 from bot.answer.knowledge_base import KnowledgeBase, ReportInfo, match_form
 from bot.language.english import english_tokens, stem
 from bot.language.normalize import is_traditional, normalize
@@ -450,8 +450,32 @@ def _alias_table(kb: KnowledgeBase) -> list[tuple[str, list[str]]]:
             head = _named_head(kb, canonical)
             if head and head not in by_word and canonical in kb.corpus:
                 by_word[head] = [canonical]
+        kin = _kin_terms(list(kb.aliases) + list(kb.phrases))
+        for word, canonicals in by_word.items():
+            if canonicals and not any(c in kb.corpus for c in canonicals):
+                canonicals.extend(k for c in list(canonicals) for k in kin.get(c, ())
+                                  if k in kb.corpus and k not in canonicals)
         table = kb._alias_table = sorted(by_word.items(), key=lambda a: (-len(a[0]), a[0]))  # type: ignore[attr-defined]
     return table
+
+
+def _kin_terms(aliases) -> dict[str, list[str]]:
+    """{report word: the other report words people say the same way}: two canonicals that share
+    a saying of three characters or more, or a phrase pattern (给老人吃饭 for both 老年食堂 and
+    助餐点), name the same thing in different reports. A saying whose report word this report
+    does not use is read as its kin this report does use. Short sayings (开了, 修了, 补) are
+    verbs shared by unrelated words and make no kin."""
+    by_saying: dict[str, list[str]] = {}
+    for alias, canonical in aliases:
+        if (len(alias) >= 3 or is_phrase_pattern(alias)) and canonical not in by_saying.get(alias, ()):
+            by_saying.setdefault(alias, []).append(canonical)
+    kin: dict[str, list[str]] = {}
+    for canonicals in by_saying.values():
+        for canonical in canonicals:
+            for other in canonicals:
+                if other != canonical and other not in kin.setdefault(canonical, []):
+                    kin[canonical].append(other)
+    return kin
 
 
 COMMON_TAIL_FREQ = 1000  # '改造', '工程', '服务': words that end many terms
@@ -769,7 +793,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
 
 
 FRAME_WORDS = frozenset("方式 方法 办法 措施 举措 内容 方面 做法 情况 成绩 成果 效果 进展 事情 东西 事 哪方面 工作 具体 报告 文件 "
-                        "主要 重点 有关 相关 荣誉 称号 地方 方向 思路 要求 安排 打算 政策 政府 "
+                        "主要 重点 有关 相关 荣誉 称号 地方 方向 思路 要求 安排 打算 政策 政府 人家 "
                         # The dimension asked ('多大面积'), read into the units; and the directions
                         # that complete a verb ('派下去').
                         "面积 长度 数量 人数 一片 一大片 一块 下去 下来 上去 上来 出来 出去 起来 进来 进去 过来 回来".split())
