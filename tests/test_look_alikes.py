@@ -52,7 +52,7 @@ REPORT = """2024年桐庐县政府工作报告
 
 今年经济社会发展的主要预期目标是：地区生产总值增长6%左右；一般公共预算收入增长5%。
 
-新建公共充电桩1000个，改造老旧小区35个。新改建农村公路60公里，实施农村公路大中修20条。新建改造城市道路9条、总长12公里。
+新建公共充电桩1000个，改造老旧小区35个。新改建农村公路60公里，实施农村公路大中修20条。新建改造城市道路9条、总长12公里。推动白云源景区提质扩容，力争接待游客80万人次。
 
 今年，县政府将继续集中力量办好十件民生实事：
 
@@ -102,6 +102,9 @@ def library(tmp_path_factory):
     ("桐庐县去年一共养着多少头牛羊?", "42.5万头只"),  # 头只 counts 头; 养着 is an everyday verb
     ("桐庐县去年茶叶种了多大一片?", "12万亩"),  # 一片 asks a size, it names nothing
     # English written for 旅游收入, a word this report does not use (旅游总收入): word by word.
+    ("桐庐县去年改造老小区,有多少户人家沾了光?", "1.2万户"),  # 沾…光 is 惠及; 人家 after 户 names no thing
+    ("去年有多少人来桐庐县玩?", "1860万人次"),  # 来…玩 is 游客; all of them, not the county's own sites'
+    ("桐庐县今年要新开几个给老人吃饭的食堂?", "20个"),  # said for 老年食堂; this report's word is 助餐点
     ("How much tourism revenue did Tonglu earn in 2023?", "215亿元"),  # 城里 tips it to 城市道路 over 农村公路
 ])
 def test_the_report_answers_what_it_says(library, question, expect):
@@ -126,6 +129,9 @@ def test_the_report_answers_what_it_says(library, question, expect):
     "江北街道2023年完成固定资产投资多少?",  # listed with two other streets before their sum
     "桐君山景区去年新建了多少个停车位?",  # the spaces are 白云源景区's, in another clause
     "科创园的科技型企业营业收入达到多少?",  # 8万平方米 measures space: its 万 is not money
+    "2023年白云源景区接待了多少游客?",  # only the 2024 target; '年白云源' is no typo of '动白云源'
+    "桐庐县今年新增的2400个公办学位里,小学学位有多少个?",  # the question states the total; the part is not given
+    "截至2023年底桐庐县共有多少家规上工业企业?",  # 截至 is no change: the report gives only the new ones
 ])
 def test_a_look_alike_figure_is_not_an_answer(library, question):
     answer = library.ask(question)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from bot.parse.figures import FIGURE
 from bot.answer.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form, spelled_out
 from bot.language.normalize import as_published, to_traditional, without_surrogates
-from bot.answer.query import CODE, Query, TermGroup, positions, site_names, understand, units_fit, warm_up
+from bot.answer.query import CODE, Query, TermGroup, asks_percent, positions, site_names, understand, units_fit, warm_up
 from bot.answer.search import (Hit, known_to_report, match_glossary, matches_rarest, misses_rare_name, misses_report_word, rank,
                         rare_names, rare_site, unknown_share)
 
@@ -51,9 +51,11 @@ _ATTACHED = re.compile(r"^(惠及|累计|同比|比上年|增幅|增速|总量|�
 # each count what was added or done in the year.
 _STOCK = re.compile(r"一共有|总共有|共有|现有|目前有|全区有|全市有|全县有|有多少|总数|总量是|保有量|保有")
 _FLOW_ASKED = re.compile(r"新增|新建|新开|建|盖|搭|修|装|种|办|招|引进|增加|多出|多了|完成|改造|换|接|剪|理|抓|破|发|投|开了|开业|搞")
+# Verbs that say what there is or as of when ('截至2022年底共有'), not a change.
+_NO_CHANGE_VERBS = frozenset("有 是 截至 截止 到 至 拥有 达到 为".split())
 _CUMULATIVE = re.compile(r"累计|以来|总数达|总量达|历年")
 _CUMULATIVE_ASKED = re.compile(r"累计|一共|总共|共计|合计|总数|至今|到现在|到目前|以来|历年|total")
-_FLOW = re.compile(r"新增|新建|建成|完成|增加|改造|新开|开工|引进|举办|招募|发放|接种|培训|种植|修剪|维修|更换|打造|设立|销售|"
+_FLOW = re.compile(r"新增|新建|建成|完成|增加|改造|新开|开工|引进|举办|招募|发放|接种|培训|种植|修剪|维修|更换|打造|设立|销售|优化|调整|"
                    r"认领|整治|查处|新设|新批|开通|上线|实施|启动|认定|培育|入统|登记|获批|创建|落户")
 
 
@@ -160,11 +162,38 @@ _PER_GIVEN = re.compile(r"每人|人均|每户|户均|每月|月均|/月|/人|�
 _ORDINAL = re.compile(r"第([一二三四五六七八九十\d]{1,2})(针|剂|次|批|期|届|轮|季度)")
 
 
-def _only_increases(near: str) -> bool:
-    """Each number of the pieces is what was added or done: its clause (back to the last comma;
-    items joined by 、 share the verb) names a change before it."""
-    numbers = list(FIGURE.finditer(near))
+def _only_increases(near: str, kinds: tuple[str, ...] = ()) -> bool:
+    """Each number of the pieces (of the kinds asked, when the question says: '多少家' is not
+    answered by '每千人口托位数达到3.6个') is what was added or done: its clause (back to the last
+    comma; items joined by 、 share the verb) names a change before it."""
+    numbers = [m for m in FIGURE.finditer(near)
+               if not kinds or units_fit(kinds, frozenset({(m.group("mult") or "") + m.group("unit")}))]
     return bool(numbers) and all(_FLOW.search(re.split(r"[,;。]", near[:m.start()])[-1]) for m in numbers)
+
+
+# A figure the question states, followed by 里/中 and a pause: the question asks a part of it.
+_QUOTED_TOTAL = re.compile(r"[^,，。？?]{0,12}?(?:里|中|之中|当中)(?:[,，]|的|有)")
+
+
+def _figures_of(text: str) -> list[tuple[str, str]]:
+    """(number, unit) of every figure in the text ('8100', '个'; '8000', '万元')."""
+    return [(m.group("num"), (m.group("mult") or "") + m.group("unit")) for m in FIGURE.finditer(text)]
+
+
+def _other_figures(near: str, quoted: set[tuple[str, str]]) -> bool:
+    """Does the text give a figure in a unit the question quotes, other than the quoted ones?
+    Averages ('每千人口…托位数达到5个') are not parts of a total."""
+    units = {unit for _value, unit in quoted}
+    return any((value, unit) not in quoted and unit in units
+               for piece in re.split(r"[,;。]", near) if not re.search(r"每|均", piece)
+               for value, unit in _figures_of(piece))
+
+
+def _quoted_totals(question: str) -> set[tuple[str, str]]:
+    """The figures a question states as a whole it asks a part of ('8100个学位中', '8000万元
+    促消费资金里')."""
+    return {((m.group("num"), (m.group("mult") or "") + m.group("unit"))) for m in FIGURE.finditer(question)
+            if m.group("unit") != "年" and _QUOTED_TOTAL.match(question, m.end())}
 
 
 def _period(p: Passage) -> str:
@@ -534,15 +563,19 @@ class Answerer:
         if (m := _ORDINAL.search(query.raw_text)) and m.group(0) not in p.text and re.search(rf"第.{{1,2}}{m.group(2)}", p.text):
             # '第三针完成率' where the report gives the first and second only.
             return f"报告没有{m.group(0)}的数字"
-        if _STOCK.search(query.raw_text) and not self._asks_change(query) and _only_increases(near):
+        if _STOCK.search(query.raw_text) and not self._asks_change(query) and _only_increases(near, query.units):
             # '区里一共有多少个停车位': the report gives what was added (新增泊位2738个), not the total.
             return "报告只给出了新增的数字,没有总数"
         if not _PER_ASKED.search(query.raw_text) and "均" not in query.raw_text and _named_only_per_unit(query, near):
             # '税收收入多少': '规上工业亩均税收36.8万元' is an average per 亩, not the total.
             return "报告只给出了平均数,没有总数"
-        if "percent" not in query.units and _named_only_as_whole(query, p.text):
+        if not asks_percent(query.text) and _named_only_as_whole(query, p.text):
             # '一般公共预算支出多少': '民生支出…占一般公共预算支出比重78.6%' gives a part of it.
             return "报告只给出了其中一部分的数字"
+        if (quoted := _quoted_totals(query.raw_text)) and not _other_figures(near, quoted):
+            # '新增的8100个学位中,小学学位有多少个': the passage's number is the total the question
+            # already states; the part asked is not given.
+            return "报告只给出了总数,没有其中这一部分的数字"
         if _PER_ASKED.search(query.raw_text) and not _PER_GIVEN.search(p.text):
             # '高龄津贴每人每月多少': the report gives what was paid in all (3860万元), not per head.
             return "报告只给出了总数,没有每人或每月的数字"
@@ -568,7 +601,7 @@ class Answerer:
         if any(w == "新" and tokenizer.is_verb(after) for w, after in zip(words, words[1:])):
             return True
         stock = "".join(m.group(0) for m in _STOCK.finditer(text))  # '保有量' has a verb in it
-        return any(tokenizer.is_verb(g.word) and g.word not in ("有", "是") and g.word not in stock
+        return any(tokenizer.is_verb(g.word) and g.word not in _NO_CHANGE_VERBS and g.word not in stock
                    for g in query.groups if not g.frame)
 
     def _other_thing(self, query: Query, p: Passage) -> str | None:

@@ -44,7 +44,7 @@ _UNIT_QUESTIONS = [
     ("length", re.compile(r"多长|多远|多高|几米|多少米|几公里|多少公里|长度|高度|how many (?:kilomet|km\b|met(?:er|re)s)")),
     ("area", re.compile(r"多大面积|面积|多少平方|几平方|多少亩|几亩|square (?:kilomet|met)|hectares|how many mu\b|how much land")),
     ("people", re.compile(r"多少万?人|几万?人|几个人|人数|多少名|多少人次|几名|人口[^率]{0,4}(?:多少|几)|population|how many people")),
-    ("rank", re.compile(r"第几|排名|排第|名次|排在|排多少|位次|排几")),
+    ("rank", re.compile(r"第几|排名|排第|名次|排在|(?<!安)排多少|位次|(?<!安)排几")),  # 安排多少 is no rank
     ("date", re.compile(r"哪天|哪一天|什么时候|何时|几月几[日号]|几号|哪年|哪一年|什么时间|when")),
     ("size", re.compile(r"(?<!面积)有?多大(?!年纪|岁|面积)|规模多大|多大规模|how large|how big")),
 ]
@@ -71,6 +71,12 @@ _ENGLISH_MEASURES = [(unit, re.compile(words)) for unit, words in (
     ("吨", r"tonnes?|tons?"), ("亩", r"mu"), ("株", r"trees?|saplings?"),
 )]
 _ENGLISH_COUNTED = re.compile(r"how many (?:[a-z-]+ ){0,3}?(%s)\b" % "|".join(p.pattern for _u, p in _ENGLISH_MEASURES))
+
+
+def asks_percent(text: str) -> bool:
+    """Does the question itself ask for a rate or share ('增长多少', '比重')? expected_units also
+    adds percent to a target asked without a unit, which is only a guess."""
+    return bool(_UNIT_QUESTIONS[0][1].search(text))
 
 
 def expected_units(text: str) -> tuple[str, ...]:
@@ -328,6 +334,8 @@ def correct_typos(kb: KnowledgeBase, text: str) -> tuple[str, list[tuple[str, st
     for m in _HAN_RUN3.finditer(text):
         run = m.group(0)
         suspect = _unknown_positions(kb, corpus, run)
+        if m.start() and text[m.start() - 1].isdigit():
+            suspect.discard(0)  # the unit of a number ('2023年涧西…' is not '推动涧西…')
         if not suspect:
             continue
         contrast_spans = [(at, at + len(w)) for w in _CONTRAST_WORDS for at in positions(run, w)]
@@ -450,13 +458,24 @@ def _alias_table(kb: KnowledgeBase) -> list[tuple[str, list[str]]]:
             head = _named_head(kb, canonical)
             if head and head not in by_word and canonical in kb.corpus:
                 by_word[head] = [canonical]
-        kin = _kin_terms(list(kb.aliases) + list(kb.phrases))
+        kin = _kin(kb)
         for word, canonicals in by_word.items():
             if canonicals and not any(c in kb.corpus for c in canonicals):
                 canonicals.extend(k for c in list(canonicals) for k in kin.get(c, ())
                                   if k in kb.corpus and k not in canonicals)
         table = kb._alias_table = sorted(by_word.items(), key=lambda a: (-len(a[0]), a[0]))  # type: ignore[attr-defined]
     return table
+
+
+def _kin(kb: KnowledgeBase) -> dict[str, list[str]]:
+    table = kb.__dict__.get("_kin")
+    if table is None:
+        table = kb.__dict__["_kin"] = _kin_terms(list(kb.aliases) + list(kb.phrases))
+    return table
+
+
+def _alias_canonicals(kb: KnowledgeBase, alias: str) -> list[str]:
+    return _alias_table(kb)[_alias_order(kb)[alias]][1] if alias in _alias_order(kb) else []
 
 
 def _kin_terms(aliases) -> dict[str, list[str]]:
@@ -575,8 +594,8 @@ PHRASE_GAP_CHARS = 6
 _PHRASE_GAP = r"[^,.?!;:，。？！；：、]{0,%d}?" % PHRASE_GAP_CHARS
 
 
-def _phrase_table(kb: KnowledgeBase) -> list[tuple[re.Pattern, str]]:
-    """(compiled pattern, report word) for the phrase patterns whose report word this report
+def _phrase_table(kb: KnowledgeBase) -> list[tuple[re.Pattern, str, re.Pattern]]:
+    """(compiled pattern, report word, its last part again) for the phrase patterns whose report word this report
     uses; of one pattern's several report words, the first the report uses."""
     table = getattr(kb, "_phrase_table", None)
     if table is None:
@@ -590,7 +609,8 @@ def _phrase_table(kb: KnowledgeBase) -> list[tuple[re.Pattern, str]]:
                 continue
             parts = ["(" + "|".join(re.escape(w) for w in sorted(alts, key=len, reverse=True)) + ")"
                      for alts in phrase_parts(pattern)]
-            table.append((re.compile(_PHRASE_GAP.join(parts)), used))
+            # The last part said again a little further on ('老人吃饭的食堂') belongs to the same phrase.
+            table.append((re.compile(_PHRASE_GAP.join(parts)), used, re.compile(_PHRASE_GAP + parts[-1])))
         kb._phrase_table = table  # type: ignore[attr-defined]
     return table
 
@@ -603,7 +623,7 @@ def _apply_phrases(kb: KnowledgeBase, text: str) -> str:
     if not table:
         return text
     bounds = said = None
-    for compiled, canonical in table:
+    for compiled, canonical, last_again in table:
         if canonical in text:
             continue
         for m in compiled.finditer(text):
@@ -612,16 +632,30 @@ def _apply_phrases(kb: KnowledgeBase, text: str) -> str:
                 said = [(i, i + len(a)) for a in _aliases_present(kb, text) for i in positions(text, a)]
             if m.start() not in bounds or m.end() not in bounds:
                 continue
+            end, further = m.end(), last_again.match(text, m.end())
+            if further and further.end() in bounds:
+                end = further.end()
             # An alias said word for word, reaching past what the pattern matched, says it more
             # exactly ('给老人吃饭' is 老年食堂 where the pattern takes 助餐点; '汽车充电' is
             # 充电桩). One inside the match says less ('小公园' of '巴掌大的小公园').
-            if any(i < m.end() and m.start() < j and not (m.start() <= i and j <= m.end()) for i, j in said):
-                break
-            pieces, at = [text[:m.start()]], m.end(1)
+            across = [(i, j) for i, j in said if i < m.end() and m.start() < j and not (m.start() <= i and j <= m.end())]
+            start, word = m.start(), canonical
+            if across:
+                # Unless that alias is said for the same thing and ends inside the match: '给老人吃饭
+                # 的食堂' is one 助餐点, from the alias's first character to the pattern's last.
+                same = {canonical, *_kin(kb).get(canonical, ())}
+                if not all(j <= m.end() and set(_alias_canonicals(kb, text[i:j])) <= same for i, j in across):
+                    break
+                start = min(i for i, _j in across)
+                # The alias's own report word, where this report uses it, says it more exactly.
+                word = next((c for i, j in across for c in _alias_canonicals(kb, text[i:j]) if c in kb.corpus), canonical)
+            pieces, at = [text[:start]], m.end(1)
             for i in range(2, len(m.groups()) + 1):
                 pieces.append(text[at:m.start(i)])
                 at = m.end(i)
-            text, bounds = "".join(pieces) + canonical + text[m.end():], None
+            if further and end == further.end():
+                pieces.append(text[at:further.start(1)])
+            text, bounds = "".join(pieces) + word + text[end:], None
             break
     return text
 
