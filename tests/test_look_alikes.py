@@ -32,7 +32,7 @@ REPORT = """2024年桐庐县政府工作报告
 
 （一）经济运行稳中有进
 
-单位地区生产总值能耗下降3.1%，服务业增加值占地区生产总值比重达到55.2%。全县实现地区生产总值412.6亿元，增长6.1%。城镇和农村居民人均可支配收入分别达到71260元和45380元。规上工业亩均税收达到31.5万元，新增规上工业企业52家。全年民生支出28.3亿元，占一般公共预算支出比重达到77.4%。富春江科创园新增科研办公载体8万平方米，入驻科技型企业210家。城南街道、江北街道、旧县街道协同推进老城更新，合计完成固定资产投资86亿元。
+单位地区生产总值能耗下降3.1%，服务业增加值占地区生产总值比重达到55.2%。全县实现地区生产总值412.6亿元，增长6.1%。城镇和农村居民人均可支配收入分别达到71260元和45380元。规上工业亩均税收达到31.5万元，新增规上工业企业52家。全年民生支出28.3亿元，占一般公共预算支出比重达到77.4%。富春江科创园新增科研办公载体8万平方米，入驻科技型企业210家。实际利用外资1.8亿美元，增长7.2%。城南街道、江北街道、旧县街道协同推进老城更新，合计完成固定资产投资86亿元。
 
 （二）城市功能持续完善
 
@@ -105,6 +105,9 @@ def library(tmp_path_factory):
     ("桐庐县去年改造老小区,有多少户人家沾了光?", "1.2万户"),  # 沾…光 is 惠及; 人家 after 户 names no thing
     ("去年有多少人来桐庐县玩?", "1860万人次"),  # 来…玩 is 游客; all of them, not the county's own sites'
     ("桐庐县今年要新开几个给老人吃饭的食堂?", "20个"),  # said for 老年食堂; this report's word is 助餐点
+    ("How much foreign capital did Tonglu actually use in 2023?", "1.8亿美元"),  # 'use' for 'used', words in any order
+    ("How many households benefited from the renovation of old residential compounds in Tonglu in 2023?", "1.2万户"),  # 改造老旧小区 is 老旧小区改造
+    ("What was the per capita disposable income of urban residents in Tonglu in 2023?", "71260元"),
     ("How much tourism revenue did Tonglu earn in 2023?", "215亿元"),  # 城里 tips it to 城市道路 over 农村公路
 ])
 def test_the_report_answers_what_it_says(library, question, expect):

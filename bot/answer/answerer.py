@@ -750,7 +750,9 @@ class Answerer:
         p = best.passage
         has_number = bool(_DIGIT.search(p.text))
         label = _period(p)
-        if query.wants_number and has_number and p.role in ("review", "plan"):
+        # 'What was the per capita income…' asks no 多少, but its unit (money) asks a number all the same.
+        asks_number = query.wants_number or any(u not in ("date", "rank") for u in query.units)
+        if asks_number and has_number and p.role in ("review", "plan"):
             kind = "figure"
             if query.wants_list and p.sentence_text.count(";") >= 2:
                 # '主要预期目标有哪些': the whole list, not its first item.

@@ -666,11 +666,15 @@ ENGLISH_ALIAS_SPAN = 8
 
 
 def _english_key(word: str) -> str:
-    """'used' and 'use', 'actually' and 'actual' alike."""
+    """'use', 'used' and 'using' alike; 'actually' and 'actual' alike."""
     key = stem(word)
     if key.endswith("ly") and len(key) > 5:
         key = key[:-2]
-    return key.rstrip("e") if len(key) > 3 else key
+    for ending in ("ing", "ed"):
+        if key.endswith(ending) and len(key) - len(ending) >= 2:
+            key = key[:-len(ending)]
+            break
+    return key.rstrip("e") if len(key) >= 3 else key
 
 
 def _english_alias_keys(kb: KnowledgeBase) -> list[tuple[tuple[str, ...], str]]:
@@ -823,7 +827,20 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     rewritten, aliases = _apply_aliases(kb, stripped)
     q.foreign_places = [w for w in kb.tokenizer.words(stripped) if _is_foreign_place(kb, w)] + _unknown_place_names(kb, stripped)
     q.groups = _groups(kb, stripped, aliases, q.asks_quantity, english_names(raw))[:MAX_GROUPS]
+    for g in q.groups:
+        _add_verb_first_forms(kb, g)
     return q
+
+
+def _add_verb_first_forms(kb: KnowledgeBase, group: TermGroup) -> None:
+    """A term that ends in its verb ('老旧小区改造', '背街小巷整治') is as often written verb first
+    ('改造老旧小区86个'): the report's verb-first form counts as the term."""
+    for alt in list(group.alternatives):
+        verb = alt[-2:]
+        if len(alt) >= 5 and not alt.isascii() and kb.tokenizer.is_verb(verb) and kb.tokenizer.freq(alt[:-2]) > 0:
+            turned = verb + alt[:-2]
+            if turned not in group.alternatives and turned in kb.corpus:
+                group.alternatives.append(turned)
 
 
 FRAME_WORDS = frozenset("方式 方法 办法 措施 举措 内容 方面 做法 情况 成绩 成果 效果 进展 事情 东西 事 哪方面 工作 具体 报告 文件 "
@@ -841,7 +858,7 @@ ENGLISH_STOPWORDS = frozenset(
     "will would can could should has have had there their they we our you your did get got number amount "
     "year last this next 2021 2022 per plan planned planning target goal aim expect expected create created build "
     "built add added give given install installed achieve achieved reach reached set complete completed finish "
-    "finished total overall policy project projects report hope hoping hoped aim aims aiming intend intends want "
+    "finished total overall policy project projects report hope hoping hoped aim aims aiming intend intends want unit units household households "
     "wants seek seeks strive strives expects".split())
 ENGLISH_STOPWORDS = ENGLISH_STOPWORDS | {stem(w) for w in ENGLISH_STOPWORDS}
 # Words that ask for a kind of number ('多长', a measure word left alone by the cut): read into
