@@ -53,6 +53,8 @@ PATTERNS = """学位 = 上学|读书…名额|位子
 口袋公园 = 巴掌大|街边…公园
 绿道 = 散步|骑车…道|小道
 优良天数 = 空气好…日子
+泊位 = 停车的地方, 停车…地儿
+停车位 = 停车的地方
 """
 
 
@@ -112,6 +114,17 @@ def test_what_stands_between_the_parts_stays_in_the_question(kb):
     assert _apply_phrases(kb, "孩子读书多少个位子") == "孩子多少个学位"
     # A space is where the question named its place or '多长': no end of a clause.
     assert _apply_phrases(kb, "乡下读书 的位子") == "乡下 的学位"
+
+
+def test_a_part_said_again_is_the_same_phrase(kb):
+    assert _apply_phrases(kb, "散步骑车的小道") == "的绿道"  # 骑车 between 散步 and 小道 is no more
+    assert _apply_phrases(kb, "读书的位子名额") == "的学位"  # the last part again, a little further on
+
+
+def test_a_pattern_for_a_word_the_report_lacks_reads_its_kin(library):
+    # 泊位 and 停车位 share a saying (停车的地方): the report writes 停车位, the pattern names 泊位.
+    answer = library.ask("今年要新建多少个停车的地儿")
+    assert answer.answered and "3000个" in answer.answer, answer.answer
 
 
 def test_a_word_for_word_alias_reaching_past_the_match_wins(kb):

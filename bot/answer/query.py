@@ -594,8 +594,8 @@ PHRASE_GAP_CHARS = 6
 _PHRASE_GAP = r"[^,.?!;:，。？！；：、]{0,%d}?" % PHRASE_GAP_CHARS
 
 
-def _phrase_table(kb: KnowledgeBase) -> list[tuple[re.Pattern, str, re.Pattern]]:
-    """(compiled pattern, report word, its last part again) for the phrase patterns whose report word this report
+def _phrase_table(kb: KnowledgeBase) -> list[tuple[re.Pattern, str, re.Pattern, re.Pattern]]:
+    """(compiled pattern, report word, its last part again, any of its parts) for the phrase patterns whose report word this report
     uses; of one pattern's several report words, the first the report uses."""
     table = getattr(kb, "_phrase_table", None)
     if table is None:
@@ -605,12 +605,15 @@ def _phrase_table(kb: KnowledgeBase) -> list[tuple[re.Pattern, str, re.Pattern]]
         table = []
         for pattern, words in canonicals.items():
             used = next((c for c in words if c in kb.corpus), None)
+            if used is None:  # a report word said the same way ('停车位': this report writes 泊位)
+                used = next((k for c in words for k in _kin(kb).get(c, ()) if k in kb.corpus), None)
             if used is None:
                 continue
             parts = ["(" + "|".join(re.escape(w) for w in sorted(alts, key=len, reverse=True)) + ")"
                      for alts in phrase_parts(pattern)]
             # The last part said again a little further on ('老人吃饭的食堂') belongs to the same phrase.
-            table.append((re.compile(_PHRASE_GAP.join(parts)), used, re.compile(_PHRASE_GAP + parts[-1])))
+            table.append((re.compile(_PHRASE_GAP.join(parts)), used, re.compile(_PHRASE_GAP + parts[-1]),
+                          re.compile("|".join(parts))))
         kb._phrase_table = table  # type: ignore[attr-defined]
     return table
 
@@ -623,7 +626,7 @@ def _apply_phrases(kb: KnowledgeBase, text: str) -> str:
     if not table:
         return text
     bounds = said = None
-    for compiled, canonical, last_again in table:
+    for compiled, canonical, last_again, any_part in table:
         if canonical in text:
             continue
         for m in compiled.finditer(text):
@@ -650,11 +653,12 @@ def _apply_phrases(kb: KnowledgeBase, text: str) -> str:
                 # The alias's own report word, where this report uses it, says it more exactly.
                 word = next((c for i, j in across for c in _alias_canonicals(kb, text[i:j]) if c in kb.corpus), canonical)
             pieces, at = [text[:start]], m.end(1)
+            # Between the parts, a part said again ('乱搭乱盖的房子') is the same phrase, not more.
             for i in range(2, len(m.groups()) + 1):
-                pieces.append(text[at:m.start(i)])
+                pieces.append(any_part.sub("", text[at:m.start(i)]))
                 at = m.end(i)
             if further and end == further.end():
-                pieces.append(text[at:further.start(1)])
+                pieces.append(any_part.sub("", text[at:further.start(1)]))
             text, bounds = "".join(pieces) + word + text[end:], None
             break
     return text
