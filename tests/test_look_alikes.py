@@ -108,6 +108,7 @@ def library(tmp_path_factory):
     ("How much foreign capital did Tonglu actually use in 2023?", "1.8亿美元"),  # 'use' for 'used', words in any order
     ("How many households benefited from the renovation of old residential compounds in Tonglu in 2023?", "1.2万户"),  # 改造老旧小区 is 老旧小区改造
     ("What was the per capita disposable income of urban residents in Tonglu in 2023?", "71260元"),
+    ("By the end of 2023, how many households had benefited from old residential compound renovation in Tonglu?", "1.2万户"),  # 'the end of' says when
     ("How much tourism revenue did Tonglu earn in 2023?", "215亿元"),  # 城里 tips it to 城市道路 over 农村公路
 ])
 def test_the_report_answers_what_it_says(library, question, expect):

@@ -264,7 +264,7 @@ _COUNT_ASKED = re.compile(r"(几|多少)(?:万|亿)?(?:个|家|所|座|条|项|�
                           r"头|只|艘|吨|对|管|部|根|平方公里|平方米|公里|公顷|千瓦时|千瓦|立方米|米|天|小时|个月|元|块钱?)")
 _PUNCTUATION = re.compile(r"[\W_]+")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
-_VALUE_OF = re.compile(r"\bvalues? of\b")
+_VALUE_OF = re.compile(r"\bvalues? of\b|\b(?:by|at|as of) the end of\b|\bas of\b")  # '(by) the end of 2022' says when
 
 
 def positions(text: str, word: str) -> list[int]:
