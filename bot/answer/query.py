@@ -317,7 +317,8 @@ def _corpus_neighbour(kb: KnowledgeBase, corpus: str, window: str) -> str | None
 CONTRASTS = [("收入", "支出"), ("农村", "城镇"), ("城镇居民", "全体居民"), ("农村居民", "全体居民"), ("进口", "出口"), ("城市", "农村"), ("上半年", "下半年"),
              ("男", "女"), ("增加", "减少"), ("新建", "拆除"), ("国有", "民营"),
              # Indicators named alike that measure different things.
-             ("增加值", "产值"), ("销售额", "销售面积"), ("产量", "种植面积"), ("零售额", "零售总额"), ("存栏", "出栏")]
+             ("增加值", "产值"), ("销售额", "销售面积"), ("产量", "种植面积"), ("零售额", "零售总额"), ("存栏", "出栏"),
+             ("医疗床位", "养老床位")]
 _CONTRAST_WORDS = tuple(w for pair in CONTRASTS for w in pair if len(w) >= 2)
 
 
@@ -825,6 +826,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     # '有多大', '多长', '多少张(床)': read into the units asked, not words to look for.
     stripped = _DIMENSION_ASKED.sub(" ", stripped)
     stripped = _COUNT_ASKED.sub(r" \1 ", stripped)
+    stripped = _MORE_DONE.sub(r"新增\1", stripped)
     stripped = _gather_english_aliases(kb, stripped)
     stripped = _apply_phrases(kb, stripped)
     stripped = _join_alias_across_de(kb, stripped)
@@ -845,6 +847,10 @@ def _add_verb_first_forms(kb: KnowledgeBase, group: TermGroup) -> None:
             turned = verb + alt[:-2]
             if turned not in group.alternatives and turned in kb.corpus:
                 group.alternatives.append(turned)
+
+
+# '多摆了几张病床', '多建了几所': one more verb done in the year is what the report calls 新增.
+_MORE_DONE = re.compile(r"(?<![很更最好许至这那得太么])多(?![少大长高远久快重宽深个年次万亿元余种])([\u4e00-\u9fff])了")
 
 
 FRAME_WORDS = frozenset("方式 方法 办法 措施 举措 内容 方面 做法 情况 成绩 成果 效果 进展 事情 东西 事 哪方面 工作 具体 报告 文件 "

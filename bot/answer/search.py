@@ -68,9 +68,12 @@ def _fuzzy_credit(group: TermGroup, p: Passage) -> float:
 def _contrast_factor(query: Query, p: Passage) -> float:
     sides = query.__dict__.get("_contrast_sides")
     if sides is None:  # the pairs the question takes one side of, found once per question
+        # Said in the question's words or read as the report's word ('病床' is 医疗床位). Not an
+        # English word's gloss: one side glossed ('rural' 农村) and the other not ('urban') is no side taken.
+        said = " ".join([query.text] + [g.alternatives[0] for g in query.groups if g.alternatives and not g.word.isascii()])
         sides = query.__dict__["_contrast_sides"] = [
             (asked, other) for a, b in CONTRASTS for asked, other in ((a, b), (b, a))
-            if asked in query.text and other not in query.text]
+            if asked in said and other not in said or asked in query.text and other not in query.text]
     for asked, other in sides:
         if other in p.norm and asked not in p.norm:
             # The passage is about the other side of the pair: its number is not the one asked.
