@@ -116,7 +116,7 @@ def rank(kb: KnowledgeBase, query: Query, limit: int = 8, rerank: int = 40) -> l
 # A passage whose figure is of the very thing asked ('全年实现地区生产总值3053.6亿元') ranks above one
 # that only names it around another figure ('单位地区生产总值能耗下降3.4%', '占地区生产总值比重').
 FIGURE_OF_TERM = 0.05
-_SCOPE = re.compile(r"^(?:全区|全县|全市|全省|全国|全旗|全州|全年|当年|年度|实现|完成|累计|接待)+")
+_SCOPE = re.compile(r"^(?:全区|全县|全市|全省|全国|全旗|全州|全年|当年|年度|实现|完成|累计|接待|国内外|海内外|中外)+")
 
 
 def _indicators(kb: KnowledgeBase) -> dict[int, set[str]]:
