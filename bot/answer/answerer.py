@@ -180,6 +180,24 @@ def _figures_of(text: str) -> list[tuple[str, str]]:
     return [(m.group("num"), (m.group("mult") or "") + m.group("unit")) for m in FIGURE.finditer(text)]
 
 
+# '…里,护理型床位有多少张': the part of a whole the question asks, after 里/中 and a pause.
+_PART_ASKED = re.compile(r"(?:里|中|之中|当中)[,，]\s*([^\W\d_]{2,10}?)(?:有|是|一共|共)?(?:多少|几)")
+
+
+def _part_asked(question: str) -> str | None:
+    m = _PART_ASKED.search(question)
+    return m.group(1) if m else None
+
+
+def _figure_beside(text: str, part: str, kinds: tuple[str, ...]) -> bool:
+    """Where the passage names the part, does a figure of the kind asked stand in its piece? A
+    passage that does not name it at all is left to the other checks."""
+    pieces = [piece for piece in re.split(r"[,;。]", match_form(text)) if part in piece]
+    if not pieces:
+        return True
+    return any(not kinds or units_fit(kinds, frozenset({unit})) for piece in pieces for _value, unit in _figures_of(piece))
+
+
 def _other_figures(near: str, quoted: set[tuple[str, str]]) -> bool:
     """Does the text give a figure in a unit the question quotes, other than the quoted ones?
     Averages ('每千人口…托位数达到5个') are not parts of a total."""
@@ -576,6 +594,9 @@ class Answerer:
             # '新增的8100个学位中,小学学位有多少个': the passage's number is the total the question
             # already states; the part asked is not given.
             return "报告只给出了总数,没有其中这一部分的数字"
+        if (part := _part_asked(query.text)) and not _figure_beside(p.text, part, query.units):
+            # '新增的养老床位里,护理型床位有多少张': the report names 护理型床位 only with its share (58%).
+            return "报告没有给出其中这一部分的数字"
         if _PER_ASKED.search(query.raw_text) and not _PER_GIVEN.search(p.text):
             # '高龄津贴每人每月多少': the report gives what was paid in all (3860万元), not per head.
             return "报告只给出了总数,没有每人或每月的数字"
