@@ -108,7 +108,8 @@ def library(tmp_path_factory):
     ("How much foreign capital did Tonglu actually use in 2023?", "1.8亿美元"),  # 'use' for 'used', words in any order
     ("How many households benefited from the renovation of old residential compounds in Tonglu in 2023?", "1.2万户"),  # 改造老旧小区 is 老旧小区改造
     ("What was the per capita disposable income of urban residents in Tonglu in 2023?", "71260元"),
-    ("桐庐县去年医院一共多摆了几张病床?", "260张"),  # 多摆了 is 新增; 病床 is 医疗床位, not 养老床位
+    ("桐庐县去年医院一共多摆了几张病床?", "260张"),
+    ("桐庐县去年给老人家一共多添了几张床?", "300张"),  # 多添了 is 新增, not 新 and 增添  # 多摆了 is 新增; 病床 is 医疗床位, not 养老床位
     ("By the end of 2023, how many households had benefited from old residential compound renovation in Tonglu?", "1.2万户"),  # 'the end of' says when
     ("How much tourism revenue did Tonglu earn in 2023?", "215亿元"),  # 城里 tips it to 城市道路 over 农村公路
 ])
@@ -162,3 +163,15 @@ def test_a_sites_name_the_report_uses_is_read_as_one_word(library, question, nam
 
     kb = library.answerer(library.home_report.id).kb
     assert site_names(kb, question) == names
+
+
+@pytest.mark.parametrize("question, word, everyday", [
+    ("桐庐县去年城里新找到饭碗的人有多少?", "找到", True),  # a verb and its result the report never writes
+    ("桐庐县下辖几个街道?", "下辖", False),  # a verb of its own: what is asked
+])
+def test_a_verb_the_report_never_writes_counts_for_less_when_it_says_what_was_done(library, question, word, everyday):
+    from bot.answer.query import understand
+
+    kb = library.answerer(library.home_report.id).kb
+    [group] = [g for g in understand(kb, question).groups if g.word == word]
+    assert group.verb is everyday

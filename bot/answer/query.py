@@ -826,7 +826,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     # '有多大', '多长', '多少张(床)': read into the units asked, not words to look for.
     stripped = _DIMENSION_ASKED.sub(" ", stripped)
     stripped = _COUNT_ASKED.sub(r" \1 ", stripped)
-    stripped = _MORE_DONE.sub(r"新增\1", stripped)
+    stripped = _MORE_DONE.sub("新增", stripped)
     stripped = _gather_english_aliases(kb, stripped)
     stripped = _apply_phrases(kb, stripped)
     stripped = _join_alias_across_de(kb, stripped)
@@ -849,7 +849,8 @@ def _add_verb_first_forms(kb: KnowledgeBase, group: TermGroup) -> None:
                 group.alternatives.append(turned)
 
 
-# '多摆了几张病床', '多建了几所': one more verb done in the year is what the report calls 新增.
+# '多摆了几张病床', '多建了几所': what was done more in the year is what the report calls 新增 (the
+# person's verb is dropped: '新增添' would cut as 新/增添).
 _MORE_DONE = re.compile(r"(?<![很更最好许至这那得太么])多(?![少大长高远久快重宽深个年次万亿元余种])([\u4e00-\u9fff])了")
 
 
@@ -981,7 +982,9 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
             continue
         loose = (_loose_relatives(kb, word) or _report_head(kb, word)) if unknown else []
         weight = UNKNOWN_WEIGHT if unknown and kb.synonyms.get(word) else 1.0
-        verb = asks_quantity and _everyday_verb(kb, word, text) and not _modifies_next(kb, text, word)
+        # A verb with its result ('找到饭碗') takes an object; it does not describe the noun after it.
+        verb = asks_quantity and _everyday_verb(kb, word, text) and (
+            len(word) == 2 and word[1] in _RESULT_COMPLEMENTS or not _modifies_next(kb, text, word))
         if verb:
             weight *= VERB_WEIGHT
         # A place word that names no place ('城里', '路边') and that the report never says frames
@@ -1064,15 +1067,22 @@ def _loose_relatives(kb: KnowledgeBase, word: str) -> list[str]:
             if w not in synonyms and w not in word and word not in w][:6]
 
 
+_RESULT_COMPLEMENTS = frozenset("到好上起完成出掉")
+
+
 def _everyday_verb(kb: KnowledgeBase, word: str, text: str) -> bool:
     """A one-character verb, as people say what the report names in two ('盖' for 建成, '派' for
     选派), also with an aspect ending or 新/再 ('养着', '修了', '新装'). A character followed by
     an aspect ending in the question is a verb whatever the dictionary says ('种了': jieba has
     种 as a measure word). A two-character verb is a word of its own ('下辖', '常住') and keeps
-    its weight."""
+    its weight, unless the report never writes it."""
     if len(word) == 1 and any(word + ending in text for ending in "了着过"):
         return True
-    return kb.tokenizer.is_verb(word) and len(kb.tokenizer.verb_stem(word)) == 1
+    if not kb.tokenizer.is_verb(word):
+        return False
+    # A verb and its result the report never writes ('找到', '修好', '用上') is the person's own word too.
+    return (len(kb.tokenizer.verb_stem(word)) == 1
+            or len(word) == 2 and word[1] in _RESULT_COMPLEMENTS and word not in kb.corpus)
 
 
 def _modifies_next(kb: KnowledgeBase, text: str, word: str) -> bool:
