@@ -36,7 +36,7 @@ REPORT = """2024年桐庐县政府工作报告
 
 （二）城市功能持续完善
 
-新建公共充电桩960个，实现乡镇公共快充站全覆盖。新能源汽车销售1.21万辆，增长38%。协调新增投放新能源公交车80辆。新建城市绿道18公里，改造老旧小区41个、惠及居民1.2万户。
+新建公共充电桩960个，实现乡镇公共快充站全覆盖。新能源汽车销售1.21万辆，增长38%。协调新增投放新能源公交车80辆。在老旧小区改造中嵌入社区托育点12个。新建城市绿道18公里，改造老旧小区41个、惠及居民1.2万户。
 
 （三）生态环境持续改善
 
@@ -108,6 +108,7 @@ def library(tmp_path_factory):
     ("How much foreign capital did Tonglu actually use in 2023?", "1.8亿美元"),  # 'use' for 'used', words in any order
     ("How many households benefited from the renovation of old residential compounds in Tonglu in 2023?", "1.2万户"),  # 改造老旧小区 is 老旧小区改造
     ("What was the per capita disposable income of urban residents in Tonglu in 2023?", "71260元"),
+    ("桐庐县2023年改造了多少个老旧小区?", "41个"),  # the figure of 改造老旧小区, not a count beside 老旧小区改造
     ("桐庐县去年医院一共多摆了几张病床?", "260张"),
     ("桐庐县去年给老人家一共多添了几张床?", "300张"),  # 多添了 is 新增, not 新 and 增添  # 多摆了 is 新增; 病床 is 医疗床位, not 养老床位
     ("By the end of 2023, how many households had benefited from old residential compound renovation in Tonglu?", "1.2万户"),  # 'the end of' says when

@@ -142,9 +142,19 @@ def _gives_figure_of(kb: KnowledgeBase, query: Query, pid: int) -> bool:
     asked = query.__dict__.get("_asked_words")
     if asked is None:
         asked = query.__dict__["_asked_words"] = frozenset(alt for g in query.groups if not g.frame for alt in g.alternatives)
-    if indicators.isdisjoint(asked):
+    if indicators.isdisjoint(asked) and not any(_said_whole(indicator, asked) for indicator in indicators):
         return False
     return not any(name not in query.text for name in _sites_named(kb, pid))
+
+
+def _said_whole(indicator: str, asked: frozenset) -> bool:
+    """Is the indicator made of the question's words and nothing else ('改造老旧小区' of 改造 and
+    老旧小区), unlike one that only holds them ('在老旧小区改造中嵌入社区托育点')?"""
+    rest = indicator
+    for word in sorted(asked, key=len, reverse=True):
+        if len(word) >= 2:
+            rest = rest.replace(word, "")
+    return not rest and len(indicator) >= 4
 
 
 def _sites_named(kb: KnowledgeBase, pid: int) -> list[str]:
