@@ -44,7 +44,7 @@ REPORT = """2024年桐庐县政府工作报告
 
 （四）民生福祉持续增进
 
-为65岁以上老年人免费健康体检4.2万人次。配合做好瑶琳仙境、大奇山等景区周边交通组织，节假日实行分时预约，县属景区全年接待游客960万人次。桐君山景区完成游步道改造；东方路小学建成投用，新增学位900个；白云源景区新建生态停车位300个。统筹抓好景区安全管理，全年接待国内外游客1860万人次，实现旅游总收入215亿元。
+为65岁以上老年人免费健康体检4.2万人次。配合做好瑶琳仙境、大奇山等景区周边交通组织，节假日实行分时预约，县属景区全年接待游客960万人次。桐君山景区完成游步道改造，桐君山景区、大奇山国家森林公园分别接待游客120万人次、65万人次；东方路小学建成投用，新增学位900个；白云源景区新建生态停车位300个。统筹抓好景区安全管理，全年接待国内外游客1860万人次，实现旅游总收入215亿元。
 
 新建改扩建中小学和幼儿园8所，新增学位5400个，城南小学、江南幼儿园建成投用。新增养老床位300张，其中护理型床位占比达到60%，完成困难老年人家庭适老化改造500户。深化医共体建设，新增医疗床位260张。城镇新增就业1.1万人。牲畜年度存栏42.5万头只。茶叶种植面积达到12万亩，产量1.6万吨。加装电梯联合审批时限压缩至15个工作日，全年加装电梯56台。
 
@@ -108,6 +108,8 @@ def library(tmp_path_factory):
     ("How much foreign capital did Tonglu actually use in 2023?", "1.8亿美元"),  # 'use' for 'used', words in any order
     ("How many households benefited from the renovation of old residential compounds in Tonglu in 2023?", "1.2万户"),  # 改造老旧小区 is 老旧小区改造
     ("What was the per capita disposable income of urban residents in Tonglu in 2023?", "71260元"),
+    ("桐君山景区2023年接待游客多少万人次?", "120万人次"),  # listed with another site, 分别: each its own number
+    ("How many visitors did Tongjunshan Scenic Area receive in 2023?", "120万人次"),  # a site named in pinyin
     ("桐庐县2023年改造了多少个老旧小区?", "41个"),  # the figure of 改造老旧小区, not a count beside 老旧小区改造
     ("桐庐县去年医院一共多摆了几张病床?", "260张"),
     ("桐庐县去年给老人家一共多添了几张床?", "300张"),  # 多添了 is 新增, not 新 and 增添  # 多摆了 is 新增; 病床 is 医疗床位, not 养老床位

@@ -146,8 +146,8 @@ def _site_listed_with_others(kb: KnowledgeBase, query: Query, text: str) -> bool
             continue
         for piece in _CLAUSE_MARKS.split(match_form(text)):
             at = piece.find(g.word)
-            if at < 0:
-                continue
+            if at < 0 or "分别" in piece[at:]:
+                continue  # '…、安昌古镇、…分别接待游客486万人次、372万人次…': each its own number
             names = [n for n in site_names(kb, piece) if n != g.word and n not in query.text]
             before, after = piece[:at], piece[at + len(g.word):]
             if any(before.endswith(tuple(n + mark for mark in _LISTED)) or after.startswith(tuple(mark + n for mark in _LISTED))

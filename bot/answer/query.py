@@ -1193,6 +1193,49 @@ def _compound_of_parts(kb: KnowledgeBase, word: str, others: list[str]) -> str |
     return None
 
 
+def _pinyin_sites(kb: KnowledgeBase) -> dict[str, list[str]]:
+    """{the pinyin of a site's own name: the sites so named, shortest first} for the sites the
+    report names ('lanting': 兰亭中学, 兰亭景区). Read once per report, when an English question
+    first names something."""
+    table = kb.__dict__.get("_pinyin_sites")
+    if table is None:
+        from pypinyin import lazy_pinyin  # only here: the import costs ~0.2 s
+
+        table = {}
+        for name in sorted(set(site_names(kb, kb.corpus)), key=lambda n: (len(n), n)):
+            m = SITE_SUFFIX.search(name)
+            own = name[:m.start()] if m else name
+            if len(own) >= 2:
+                table.setdefault(stem("".join(lazy_pinyin(own))), []).append(name)  # as tokens are: 'lanting' is 'lant'
+        kb.__dict__["_pinyin_sites"] = table
+    return table
+
+
+# What the English after a site's pinyin calls it, and the endings of its Chinese name.
+_ENGLISH_SITE_KINDS = [
+    (re.compile(r"ancient town|old town"), ("古镇",)), (re.compile(r"scenic (?:area|spot)|tourist area"), ("景区", "风景区")),
+    (re.compile(r"subdistrict|street"), ("街道", "街")), (re.compile(r"primary school"), ("小学",)),
+    (re.compile(r"middle school|high school"), ("中学",)), (re.compile(r"park"), ("公园", "园区", "园")),
+    (re.compile(r"hospital"), ("医院",)), (re.compile(r"lake"), ("湖",)), (re.compile(r"mountain|hill"), ("山",)),
+    (re.compile(r"temple"), ("寺",)), (re.compile(r"town"), ("镇",)), (re.compile(r"village"), ("村",)),
+    (re.compile(r"square|plaza"), ("广场",)),
+]
+
+
+def _pinyin_site(kb: KnowledgeBase, word: str, text: str) -> str | None:
+    """The report's site named in pinyin ('Anchang Ancient Town' -> 安昌古镇): of the sites whose
+    own name reads so, the first whose ending the English names."""
+    candidates = _pinyin_sites(kb).get(word)
+    if not candidates:
+        return None
+    at = text.find(word)
+    after = text[at + len(word):][:40].lstrip("abcdefghijklmnopqrstuvwxyz")  # past the rest of a stemmed word
+    for kind, endings in _ENGLISH_SITE_KINDS:
+        if kind.match(after.strip()):
+            return next((n for n in candidates if n.endswith(endings)), None)
+    return None  # 'Liangzhu Ancient City': no kind said that a site of that name has
+
+
 def english_names(raw: str) -> frozenset:
     """Capitalised English words after a sentence's first ('Otog Front Banner', 'Jiujiang'),
     stemmed as english_tokens are: names. Acronyms (GDP) are words."""
@@ -1210,6 +1253,11 @@ def _english_groups(kb: KnowledgeBase, text: str, names: frozenset = frozenset()
     tokens = [t for t in english_tokens(text) if len(t) >= 2 and t not in ENGLISH_STOPWORDS]
     groups, i = [], 0
     while i < len(tokens):
+        if tokens[i] in names and tokens[i] not in kb.english and (site := _pinyin_site(kb, tokens[i], text)):
+            # 'Anchang Ancient Town': a site of the report named in pinyin (安昌古镇).
+            groups.append(TermGroup(site, [site], site=True))
+            i += 1
+            continue
         # The longest phrase first: 'zero bas budget' (零基预算) before 'budget' (预算).
         for n in (4, 3, 2):
             phrase = " ".join(tokens[i:i + n])
