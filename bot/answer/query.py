@@ -319,6 +319,9 @@ CONTRASTS = [("收入", "支出"), ("农村", "城镇"), ("城镇居民", "全�
              # Indicators named alike that measure different things.
              ("增加值", "产值"), ("销售额", "销售面积"), ("产量", "种植面积"), ("零售额", "零售总额"), ("存栏", "出栏"),
              ("医疗床位", "养老床位")]
+# A word and a longer word that holds it and names another thing ('进出口' holds 出口): the
+# question that asks the shorter is not answered where it is only said inside the longer.
+HELD_CONTRASTS = [("出口", "进出口"), ("进口", "进出口"), ("出口额", "进出口额"), ("进口额", "进出口额")]
 _CONTRAST_WORDS = tuple(w for pair in CONTRASTS for w in pair if len(w) >= 2)
 
 
@@ -835,7 +838,19 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     q.groups = _groups(kb, stripped, aliases, q.asks_quantity, english_names(raw))[:MAX_GROUPS]
     for g in q.groups:
         _add_verb_first_forms(kb, g)
+        _add_amount_heads(kb, g)
     return q
+
+
+def _add_amount_heads(kb: KnowledgeBase, group: TermGroup) -> None:
+    """An amount asked in English ('the value of exports': 出口额) is as often written as its head
+    before the figure ('外贸出口1472.6亿元'): the head counts as the term. (A Chinese question that
+    says 出口额 itself is left to it: '白茶出口额' is not 出口总额.)"""
+    if not group.word.isascii():
+        return
+    for alt in list(group.alternatives):
+        if len(alt) >= 3 and alt.endswith("额") and not alt.isascii() and alt[:-1] not in group.alternatives:
+            group.alternatives.append(alt[:-1])
 
 
 def _add_verb_first_forms(kb: KnowledgeBase, group: TermGroup) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.answer.knowledge_base import GlossaryNote, KnowledgeBase, Passage, match_form
-from bot.answer.query import (CONTRASTS, NAME_FREQUENCY, SITE_SUFFIX, SPAN, Query, TermGroup, idf, own_place_names, site_names,
+from bot.answer.query import (CONTRASTS, HELD_CONTRASTS, NAME_FREQUENCY, SITE_SUFFIX, SPAN, Query, TermGroup, idf, own_place_names, site_names,
                        units_fit)
 
 _HAS_NUMBER = re.compile(r"\d")
@@ -78,6 +78,15 @@ def _contrast_factor(query: Query, p: Passage) -> float:
         if other in p.norm and asked not in p.norm:
             # The passage is about the other side of the pair: its number is not the one asked.
             return 0.3
+    held = query.__dict__.get("_held_contrasts")
+    if held is None:
+        alternatives = {alt for g in query.groups for alt in g.alternatives}
+        held = query.__dict__["_held_contrasts"] = [
+            (short, long) for short, long in HELD_CONTRASTS
+            if short in alternatives and not any(long in alt for alt in alternatives) and long not in query.text]
+    for short, long in held:
+        if long in p.norm and short not in p.norm.replace(long, " "):
+            return 0.3  # '出口' said only inside '进出口额'
     return 1.0
 
 
@@ -116,7 +125,7 @@ def rank(kb: KnowledgeBase, query: Query, limit: int = 8, rerank: int = 40) -> l
 # A passage whose figure is of the very thing asked ('全年实现地区生产总值3053.6亿元') ranks above one
 # that only names it around another figure ('单位地区生产总值能耗下降3.4%', '占地区生产总值比重').
 FIGURE_OF_TERM = 0.05
-_SCOPE = re.compile(r"^(?:全区|全县|全市|全省|全国|全旗|全州|全年|当年|年度|实现|完成|累计|接待|国内外|海内外|中外)+")
+_SCOPE = re.compile(r"^(?:全区|全县|全市|全省|全国|全旗|全州|全年|当年|年度|实现|完成|累计|接待|国内外|海内外|中外|外贸)+")
 
 
 def _indicators(kb: KnowledgeBase) -> dict[int, set[str]]:
