@@ -781,8 +781,15 @@ def _age_in_digits(m: re.Match) -> str:
 
 def question_form(raw: str) -> str:
     """A question as it is matched and routed: normalised, in the match form, short years
-    expanded, ages in digits as reports write them ('三岁以下' -> 3岁以下, '八十岁' -> 80岁)."""
-    return _AGE_IN_WORDS.sub(_age_in_digits, expand_short_years(match_form(normalize(raw))))
+    expanded, ages in digits as reports write them ('三岁以下' -> 3岁以下, '八十岁' -> 80岁), power
+    units in Chinese ('多少MW' -> 多少兆瓦)."""
+    text = _AGE_IN_WORDS.sub(_age_in_digits, expand_short_years(match_form(normalize(raw))))
+    return _POWER_UNIT.sub(lambda m: _POWER_UNITS[m.group(1)], text)
+
+
+# '多少MW': the power units reports write in Chinese.
+_POWER_UNITS = {"mw": "兆瓦", "kw": "千瓦", "gw": "吉瓦", "mwh": "兆瓦时", "kwh": "千瓦时"}
+_POWER_UNIT = re.compile(r"(?<=[多少几\d])\s*(mwh|kwh|mw|kw|gw)(?![a-z])")
 
 
 def understand(kb: KnowledgeBase, raw: str) -> Query:
