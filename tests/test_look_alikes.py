@@ -95,7 +95,8 @@ def library(tmp_path_factory):
     ("城南街道、江北街道和旧县街道合计完成固定资产投资多少?", "86亿元"),  # all three named: their sum
     ("白云源景区去年新建了多少个停车位?", "300个"),
     ("桐庐县今年城里要新修几条马路?", "9条"),
-    ("桐庐县今年的民生实事里计划新增多少个学位?", "2400个"),  # items read under their announcement
+    ("桐庐县今年的民生实事里计划新增多少个学位?", "2400个"),
+    ("桐庐县今年十件民生实事中,计划新增多少个学位?", "2400个"),  # what follows 中 is no part of a figure  # items read under their announcement
     ("桐庐县今年要添多少张养老院的床?", "400张"),  # 养老院, a word the report never uses, is about 养老
     ("桐庐县今年村里的路要新修多少公里?", "60公里"),  # 路 and 新 are not one unknown word 路新
     ("桐庐县去年给多少户老人家里做了适老化装修?", "500户"),  # 适老化 of 适老化改造, 装修 for 改造
@@ -143,7 +144,8 @@ def test_the_report_answers_what_it_says(library, question, expect):
     "2023年白云源景区接待了多少游客?",  # only the 2024 target; '年白云源' is no typo of '动白云源'
     "桐庐县今年新增的2400个公办学位里,小学学位有多少个?",  # the question states the total; the part is not given
     "截至2023年底桐庐县共有多少家规上工业企业?",
-    "桐庐县2023年新增的养老床位里,护理型床位有多少张?",  # the part is given only as a share  # 截至 is no change: the report gives only the new ones
+    "桐庐县2023年新增的养老床位里,护理型床位有多少张?",  # the part is given only as a share
+    "桐庐县2023年新增的5400个学位中,小学学位有多少个?",  # the report gives the whole only ('新增学位5400个')  # 截至 is no change: the report gives only the new ones
 ])
 def test_a_look_alike_figure_is_not_an_answer(library, question):
     answer = library.ask(question)

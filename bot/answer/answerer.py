@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from bot.parse.figures import FIGURE
 from bot.answer.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form, spelled_out
 from bot.language.normalize import as_published, to_traditional, without_surrogates
-from bot.answer.query import CODE, Query, TermGroup, asks_percent, positions, site_names, understand, units_fit, warm_up
+from bot.answer.query import CODE, Query, TermGroup, asks_percent, is_time_word, positions, site_names, understand, units_fit, warm_up
 from bot.answer.search import (Hit, known_to_report, match_glossary, matches_rarest, misses_rare_name, misses_report_word, rank,
                         rare_names, rare_site, unknown_share)
 
@@ -594,9 +594,14 @@ class Answerer:
             # '新增的8100个学位中,小学学位有多少个': the passage's number is the total the question
             # already states; the part asked is not given.
             return "报告只给出了总数,没有其中这一部分的数字"
-        if (part := _part_asked(query.text)) and not _figure_beside(p.text, part, query.units):
-            # '新增的养老床位里,护理型床位有多少张': the report names 护理型床位 only with its share (58%).
-            return "报告没有给出其中这一部分的数字"
+        if part := _part_asked(query.text):
+            # '新增的养老床位里,护理型床位有多少张': the report names 护理型床位 only with its share
+            # (58%), or not at all where it gives the whole ('新增养老床位820张').
+            # Its nouns the report uses; not '计划新增' of '十件民生实事中,计划新增多少个学位'.
+            said = [w for w in self.kb.tokenizer.words(part) if len(w) >= 2 and w in self.kb.corpus
+                    and not self.kb.tokenizer.is_verb(w) and not is_time_word(w)]
+            if not _figure_beside(p.text, part, query.units) or not all(w in p.norm for w in said):
+                return "报告没有给出其中这一部分的数字"
         if _PER_ASKED.search(query.raw_text) and not _PER_GIVEN.search(p.text):
             # '高龄津贴每人每月多少': the report gives what was paid in all (3860万元), not per head.
             return "报告只给出了总数,没有每人或每月的数字"

@@ -901,6 +901,11 @@ _UNIT_WORDS = re.compile(r"^(?:多长|多宽|多大|多高|多远|多深|多重|
 _TIME_WORDS = re.compile(r"^(来|到|去|去年|今年|明年|前年|上年|本年|全年|年内|过去一年|一年|当年|目前|现在|已经|已|共|总共|一共|加起来|合起来|加在一起|全|同比|为|了|要|会|"
                          r"计划|目标|力争|打算|预期|预计|将|将要|准备|争取|"
                          r"(几|多少|多)[个家处人件场次条辆台部所栋户亩元项座名起批种盏套株位]?|百分之几|第几)$")
+def is_time_word(word: str) -> bool:
+    """Does the word say when or whether it is planned ('去年', '计划'), not what?"""
+    return bool(_TIME_WORDS.match(word))
+
+
 # Words jieba tags as places that name no particular place.
 _GENERIC_PLACES = frozenset("东西 南北 城市 全国 全省 全市 地方 国家 中国 社区 街道 中心 城区 省内 市内 区域 区内 本地 当地 农村 乡镇 城乡 省市 市区 县区 "
                             "各地 沿江 周边 内地 海外 国外 国内 大街 街上 街头 马路 路边 路口 附近 市中心 城里 乡下 郊区 小区 景区 公园".split())
