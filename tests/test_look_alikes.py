@@ -32,7 +32,7 @@ REPORT = """2024年桐庐县政府工作报告
 
 （一）经济运行稳中有进
 
-单位地区生产总值能耗下降3.1%，服务业增加值占地区生产总值比重达到55.2%。全县实现地区生产总值412.6亿元，增长6.1%。城镇和农村居民人均可支配收入分别达到71260元和45380元。规上工业亩均税收达到31.5万元，新增规上工业企业52家。全年民生支出28.3亿元，占一般公共预算支出比重达到77.4%。富春江科创园新增科研办公载体8万平方米，入驻科技型企业210家。实际利用外资1.8亿美元，增长7.2%。跨境电商进出口额12.5亿元，增长30.1%。市场采购贸易方式出口9.6亿元。外贸出口86.2亿元，增长5.5%。城南街道、江北街道、旧县街道协同推进老城更新，合计完成固定资产投资86亿元。
+单位地区生产总值能耗下降3.1%，服务业增加值占地区生产总值比重达到55.2%。全县实现地区生产总值412.6亿元，增长6.1%。城镇和农村居民人均可支配收入分别达到71260元和45380元。规上工业亩均税收达到31.5万元，新增规上工业企业52家。全年民生支出28.3亿元，占一般公共预算支出比重达到77.4%。富春江科创园新增科研办公载体8万平方米，入驻科技型企业210家。实际利用外资1.8亿美元，增长7.2%。跨境电商进出口额12.5亿元，增长30.1%。市场采购贸易方式出口9.6亿元。外贸出口86.2亿元，增长5.5%。江南产业园实现规模以上工业总产值126亿元，增长9.2%。城南街道、江北街道、旧县街道协同推进老城更新，合计完成固定资产投资86亿元。
 
 （二）城市功能持续完善
 
@@ -110,7 +110,8 @@ def library(tmp_path_factory):
     ("How many households benefited from the renovation of old residential compounds in Tonglu in 2023?", "1.2万户"),  # 改造老旧小区 is 老旧小区改造
     ("What was the per capita disposable income of urban residents in Tonglu in 2023?", "71260元"),
     ("What was the total value of Tonglu's exports in 2023?", "86.2亿元"),  # 出口 of 出口额, not inside 进出口额
-    ("桐庐县2023年新增光伏装机多少MW?", "42兆瓦"),  # MW is the report's 兆瓦
+    ("桐庐县2023年新增光伏装机多少MW?", "42兆瓦"),
+    ("江南产业园2023年规模以上工业总产值是多少?", "126亿元"),  # MW is the report's 兆瓦
     ("桐君山景区2023年接待游客多少万人次?", "120万人次"),  # listed with another site, 分别: each its own number
     ("How many visitors did Tongjunshan Scenic Area receive in 2023?", "120万人次"),  # a site named in pinyin
     ("桐庐县2023年改造了多少个老旧小区?", "41个"),  # the figure of 改造老旧小区, not a count beside 老旧小区改造
@@ -144,6 +145,7 @@ def test_the_report_answers_what_it_says(library, question, expect):
     "2023年白云源景区接待了多少游客?",  # only the 2024 target; '年白云源' is no typo of '动白云源'
     "桐庐县今年新增的2400个公办学位里,小学学位有多少个?",  # the question states the total; the part is not given
     "截至2023年底桐庐县共有多少家规上工业企业?",
+    "桐庐县2023年全县规模以上工业总产值是多少?",  # the one figure is one park's
     "桐庐县2023年新增的养老床位里,护理型床位有多少张?",  # the part is given only as a share
     "桐庐县2023年新增的5400个学位中,小学学位有多少个?",  # the report gives the whole only ('新增学位5400个')  # 截至 is no change: the report gives only the new ones
 ])

@@ -171,6 +171,8 @@ def _only_increases(near: str, kinds: tuple[str, ...] = ()) -> bool:
     return bool(numbers) and all(_FLOW.search(re.split(r"[,;。]", near[:m.start()])[-1]) for m in numbers)
 
 
+# The whole place said in so many words.
+_WHOLE_PLACE = re.compile(r"全区|全县|全市|全省|全旗|全州|全镇")
 # A figure the question states, followed by 里/中 and a pause: the question asks a part of it.
 _QUOTED_TOTAL = re.compile(r"[^,，。？?]{0,12}?(?:里|中|之中|当中)(?:[,，]|的|有)")
 
@@ -590,6 +592,11 @@ class Answerer:
         if not asks_percent(query.text) and _named_only_as_whole(query, p.text):
             # '一般公共预算支出多少': '民生支出…占一般公共预算支出比重78.6%' gives a part of it.
             return "报告只给出了其中一部分的数字"
+        if _WHOLE_PLACE.search(query.raw_text) and not any(g.site for g in query.groups) and (
+                pieces := [piece for piece in _pieces_about(p.text, query) if FIGURE.search(piece)]) and all(
+                site_names(self.kb, piece) and not _WHOLE_PLACE.search(piece) for piece in pieces):
+            # '全区规模以上工业总产值是多少': '东山产业园实现规模以上工业总产值186亿元' is one park's.
+            return "报告只给出了其中一处的数字"
         if (quoted := _quoted_totals(query.raw_text)) and not _other_figures(near, quoted):
             # '新增的8100个学位中,小学学位有多少个': the passage's number is the total the question
             # already states; the part asked is not given.

@@ -1026,7 +1026,7 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
 
 # How the names of particular places and institutions end ('东林寺景区', '莲花洞', '工业遗产街',
 # '新马小学', '神农城'): a figure said of one of them is not the whole place's.
-SITE_SUFFIX = re.compile(r"(?:景区|寺|山|湖|园|洞|馆|街|街道|村|镇|乡|公园|广场|大厦|片区|园区|港|湾|岛|古镇|遗址|小学|中学|"
+SITE_SUFFIX = re.compile(r"(?:景区|寺|山|湖|园|洞|馆|街|街道|村|镇|乡|公园|广场|大厦|片区|园区|港|湾|岛|古镇|遗址|小学|中学|产业园|工业园|科技园|"
                          r"学校|医院|城)$")
 # jieba's count above which a word is a common noun ('中小学'), not a name; for a site's name
 # found by its ending, lower ('幼儿园' is counted 405 times).
