@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from bot.parse.figures import FIGURE
 from bot.answer.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form, spelled_out
 from bot.language.normalize import as_published, to_traditional, without_surrogates
-from bot.answer.query import CODE, Query, TermGroup, asks_percent, is_time_word, positions, site_names, understand, units_fit, warm_up
+from bot.answer.query import CODE, Query, TermGroup, is_time_word, positions, site_names, understand, units_fit, warm_up
 from bot.answer.search import (Hit, known_to_report, match_glossary, matches_rarest, misses_rare_name, misses_report_word, rank,
                         rare_names, rare_site, unknown_share)
 
@@ -171,6 +171,9 @@ def _only_increases(near: str, kinds: tuple[str, ...] = ()) -> bool:
     return bool(numbers) and all(_FLOW.search(re.split(r"[,;。]", near[:m.start()])[-1]) for m in numbers)
 
 
+# A share asked for ('占比', '比重'): a passage naming the thing as the whole of a share answers it;
+# an amount or a growth asked is not answered so ('海洋生产总值…增长8.7%,占地区生产总值比重14.7%').
+_SHARE_ASKED = re.compile(r"比重|占比|比例|占.{0,12}(?:多少|几)|share|proportion|percentage of")
 # The whole place said in so many words.
 _WHOLE_PLACE = re.compile(r"全区|全县|全市|全省|全旗|全州|全镇")
 # A figure the question states, followed by 里/中 and a pause: the question asks a part of it.
@@ -589,7 +592,7 @@ class Answerer:
         if not _PER_ASKED.search(query.raw_text) and "均" not in query.raw_text and _named_only_per_unit(query, near):
             # '税收收入多少': '规上工业亩均税收36.8万元' is an average per 亩, not the total.
             return "报告只给出了平均数,没有总数"
-        if not asks_percent(query.text) and _named_only_as_whole(query, p.text):
+        if not _SHARE_ASKED.search(query.text) and _named_only_as_whole(query, p.text):
             # '一般公共预算支出多少': '民生支出…占一般公共预算支出比重78.6%' gives a part of it.
             return "报告只给出了其中一部分的数字"
         if _WHOLE_PLACE.search(query.raw_text) and not any(g.site for g in query.groups) and (

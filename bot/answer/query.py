@@ -73,12 +73,6 @@ _ENGLISH_MEASURES = [(unit, re.compile(words)) for unit, words in (
 _ENGLISH_COUNTED = re.compile(r"how many (?:[a-z-]+ ){0,3}?(%s)\b" % "|".join(p.pattern for _u, p in _ENGLISH_MEASURES))
 
 
-def asks_percent(text: str) -> bool:
-    """Does the question itself ask for a rate or share ('增长多少', '比重')? expected_units also
-    adds percent to a target asked without a unit, which is only a guess."""
-    return bool(_UNIT_QUESTIONS[0][1].search(text))
-
-
 def expected_units(text: str) -> tuple[str, ...]:
     """The kinds of number a question asks for (one for each thing it asks: '多少宗、多少亩'),
     so a passage whose numbers are of another kind ('吴齐美术馆总投资多少' answered with
