@@ -122,8 +122,13 @@ def _unit_fits(kind: str, units: frozenset) -> bool:
     group = next((g for g in _MEASURE_GROUPS if kind in g), None)
     if kind == "个" or group is None:
         return any(not families["percent"](u) and not families["money"](u) for u in units)
-    # '万头只' counts 头 and 只 together: it answers 几头 and 几只.
-    return any((b := u.lstrip("万亿")) in group or b == "个" or len(b) > 1 and set(b) <= group for u in units)
+    # '万头只' counts 头 and 只 together: it answers 几头 and 几只. A measure of amount (亩, 吨)
+    # is not answered by a count in 个 ('西瓜新品种4个' for '种了多少亩').
+    return any((b := u.lstrip("万亿")) in group or b == "个" and kind not in _AMOUNT_MEASURES
+               or len(b) > 1 and set(b) <= group for u in units)
+
+
+_AMOUNT_MEASURES = frozenset("亩 吨 度".split())
 
 
 @dataclass
