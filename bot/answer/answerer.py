@@ -51,6 +51,7 @@ _ATTACHED = re.compile(r"^(惠及|累计|同比|比上年|增幅|增速|总量|�
 # each count what was added or done in the year.
 _STOCK = re.compile(r"一共有|总共有|共有|现有|目前有|全区有|全市有|全县有|有多少|总数|总量是|保有量|保有")
 _FLOW_ASKED = re.compile(r"新增|新建|新开|建|盖|搭|修|装|种|办|招|引进|增加|多出|多了|完成|改造|换|接|剪|理|抓|破|发|投|开了|开业|搞")
+_SUMMED = re.compile(r"加起来|合起来|加在一起|算起来|合计")
 # Verbs that say what there is or as of when ('截至2022年底共有'), not a change.
 _NO_CHANGE_VERBS = frozenset("有 是 截至 截止 到 至 拥有 达到 为".split())
 _CUMULATIVE = re.compile(r"累计|以来|总数达|总量达|历年")
@@ -177,7 +178,7 @@ _SHARE_ASKED = re.compile(r"比重|占比|比例|占.{0,12}(?:多少|几)|share|
 # The whole place said in so many words.
 _WHOLE_PLACE = re.compile(r"全区|全县|全市|全省|全旗|全州|全镇")
 # A figure the question states, followed by 里/中 and a pause: the question asks a part of it.
-_QUOTED_TOTAL = re.compile(r"[^,，。？?]{0,12}?(?:里|中|之中|当中)(?:[,，]|的|有)")
+_QUOTED_TOTAL = re.compile(r"[^,，。？?]{0,12}?(?:里|(?<!之)中(?![心国央部])|之中|当中)(?:[,，]|的|有)?")
 
 
 def _figures_of(text: str) -> list[tuple[str, str]]:
@@ -636,7 +637,8 @@ class Answerer:
         # 新 said on its own before a verb ('新找到'), not inside a name ('高新技术', '新院区').
         if any(w == "新" and tokenizer.is_verb(after) for w, after in zip(words, words[1:])):
             return True
-        stock = "".join(m.group(0) for m in _STOCK.finditer(text))  # '保有量' has a verb in it
+        # '保有量' has a verb in it; '加起来' says a sum, not what was added.
+        stock = "".join(m.group(0) for m in _STOCK.finditer(text)) + "".join(_SUMMED.findall(text))
         return any(tokenizer.is_verb(g.word) and g.word not in _NO_CHANGE_VERBS and g.word not in stock
                    for g in query.groups if not g.frame)
 
