@@ -862,12 +862,14 @@ def _add_amount_heads(kb: KnowledgeBase, group: TermGroup) -> None:
 def _add_verb_first_forms(kb: KnowledgeBase, group: TermGroup) -> None:
     """A term that ends in its verb ('老旧小区改造', '背街小巷整治') is as often written verb first
     ('改造老旧小区86个'): the report's verb-first form counts as the term."""
+    memo = kb.__dict__.setdefault("_verb_first", {})
     for alt in list(group.alternatives):
-        verb = alt[-2:]
-        if len(alt) >= 5 and not alt.isascii() and kb.tokenizer.is_verb(verb) and kb.tokenizer.freq(alt[:-2]) > 0:
-            turned = verb + alt[:-2]
-            if turned not in group.alternatives and turned in kb.corpus:
-                group.alternatives.append(turned)
+        if alt not in memo:  # a search of the whole report, once per term
+            verb, turned = alt[-2:], alt[-2:] + alt[:-2]
+            memo[alt] = turned if (len(alt) >= 5 and not alt.isascii() and kb.tokenizer.is_verb(verb)
+                                   and kb.tokenizer.freq(alt[:-2]) > 0 and turned in kb.corpus) else None
+        if memo[alt] and memo[alt] not in group.alternatives:
+            group.alternatives.append(memo[alt])
 
 
 # '多摆了几张病床', '多建了几所': what was done more in the year is what the report calls 新增 (the
