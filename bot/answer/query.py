@@ -461,11 +461,6 @@ def _alias_table(kb: KnowledgeBase) -> list[tuple[str, list[str]]]:
             head = _named_head(kb, canonical)
             if head and head not in by_word and canonical in kb.corpus:
                 by_word[head] = [canonical]
-        kin = _kin(kb)
-        for word, canonicals in by_word.items():
-            if canonicals and not any(c in kb.corpus for c in canonicals):
-                canonicals.extend(k for c in list(canonicals) for k in kin.get(c, ())
-                                  if k in kb.corpus and k not in canonicals)
         table = kb._alias_table = sorted(by_word.items(), key=lambda a: (-len(a[0]), a[0]))  # type: ignore[attr-defined]
     return table
 
@@ -478,7 +473,21 @@ def _kin(kb: KnowledgeBase) -> dict[str, list[str]]:
 
 
 def _alias_canonicals(kb: KnowledgeBase, alias: str) -> list[str]:
-    return _alias_table(kb)[_alias_order(kb)[alias]][1] if alias in _alias_order(kb) else []
+    return _with_kin(kb, _alias_table(kb)[_alias_order(kb)[alias]][1]) if alias in _alias_order(kb) else []
+
+
+def _with_kin(kb: KnowledgeBase, canonicals: list[str]) -> list[str]:
+    """An alias's report words, and where the report uses none of them, their kin it does use.
+    Found when an alias is said, not for the whole table at start-up (a search of the report
+    for each of a thousand words)."""
+    memo = kb.__dict__.setdefault("_with_kin", {})
+    key = tuple(canonicals)
+    if key not in memo:
+        found = list(canonicals)
+        if canonicals and not any(c in kb.corpus for c in canonicals):
+            found += [k for c in canonicals for k in _kin(kb).get(c, ()) if k in kb.corpus and k not in found]
+        memo[key] = found
+    return memo[key]
 
 
 def _kin_terms(aliases) -> dict[str, list[str]]:
@@ -569,7 +578,7 @@ def _apply_aliases(kb: KnowledgeBase, text: str) -> tuple[str, dict[str, list[st
             else:
                 whole = start in bounds and end in bounds
             if free and whole:
-                found[alias] = canonicals
+                found[alias] = _with_kin(kb, canonicals)
                 taken[start:end] = [True] * len(alias)
             start = text.find(alias, start + 1)
     rewritten = text
