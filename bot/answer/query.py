@@ -908,7 +908,7 @@ ENGLISH_STOPWORDS = ENGLISH_STOPWORDS | {stem(w) for w in ENGLISH_STOPWORDS}
 # the units asked, not topics of their own.
 _UNIT_WORDS = re.compile(r"^(?:多长|多宽|多大|多高|多远|多深|多重|多久|多快|多少钱|几块钱|[个家所座条项人次件台辆栋户亩株棵盏套位名批处场间米])$")
 # Words that say when or how much is asked, already read into year / wants_plan / wants_number.
-_TIME_WORDS = re.compile(r"^(来|到|去|去年|今年|明年|前年|上年|本年|全年|年内|过去一年|一年|当年|目前|现在|已经|已|共|总共|一共|加起来|合起来|加在一起|全|同比|为|了|要|会|"
+_TIME_WORDS = re.compile(r"^(来|到|去|跟着|去年|今年|明年|前年|上年|本年|全年|年内|过去一年|一年|当年|目前|现在|已经|已|共|总共|一共|加起来|合起来|加在一起|全|同比|为|了|要|会|"
                          r"计划|目标|力争|打算|预期|预计|将|将要|准备|争取|"
                          r"(几|多少|多)[个家处人件场次条辆台部所栋户亩元项座名起批种盏套株位]?|百分之几|第几)$")
 def is_time_word(word: str) -> bool:
