@@ -118,6 +118,8 @@ def library(tmp_path_factory):
     ("桐君山景区2023年接待游客多少万人次?", "120万人次"),  # listed with another site, 分别: each its own number
     ("How many visitors did Tongjunshan Scenic Area receive in 2023?", "120万人次"),  # a site named in pinyin
     ("桐庐县2023年改造了多少个老旧小区?", "41个"),
+    ("桐庐县去年新装了多少个给电动汽车充电的公用桩子?", "960个"),  # 公用 is 公共
+    ("去年到桐庐县旅游的人一共来了多少趟?", "1860万人次"),  # 趟 of people is 人次
     ("桐庐县去年翻修了多少个老小区,有多少户人家跟着受益?", "1.2万户"),  # 翻修 is 改造; 跟着 names nothing  # the figure of 改造老旧小区, not a count beside 老旧小区改造
     ("桐庐县去年医院一共多摆了几张病床?", "260张"),
     ("桐庐县去年给老人家一共多添了几张床?", "300张"),  # 多添了 is 新增, not 新 and 增添  # 多摆了 is 新增; 病床 is 医疗床位, not 养老床位
