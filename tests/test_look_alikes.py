@@ -59,6 +59,12 @@ REPORT = """2024年桐庐县政府工作报告
 1．教育扩容。新增公办学位2400个，新建改扩建学校3所。
 
 2．老年助餐。新建老年助餐点20个，新增养老床位400张，为1000户困难老年人家庭实施适老化改造。
+
+三、2024年为民办实事
+
+1.新建城市书房6个，改造提升农贸市场4个。
+
+2.新增公共停车位1500个。
 """
 
 
@@ -96,7 +102,8 @@ def library(tmp_path_factory):
     ("白云源景区去年新建了多少个停车位?", "300个"),
     ("桐庐县今年城里要新修几条马路?", "9条"),
     ("桐庐县今年的民生实事里计划新增多少个学位?", "2400个"),
-    ("桐庐县今年十件民生实事中,计划新增多少个学位?", "2400个"),  # what follows 中 is no part of a figure  # items read under their announcement
+    ("桐庐县今年十件民生实事中,计划新增多少个学位?", "2400个"),
+    ("2024年为民办实事中计划新建多少个城市书房?", "6个"),  # an item of a part that is itself the list  # what follows 中 is no part of a figure  # items read under their announcement
     ("桐庐县今年要添多少张养老院的床?", "400张"),  # 养老院, a word the report never uses, is about 养老
     ("桐庐县今年村里的路要新修多少公里?", "60公里"),  # 路 and 新 are not one unknown word 路新
     ("桐庐县去年给多少户老人家里做了适老化装修?", "500户"),  # 适老化 of 适老化改造, 装修 for 改造

@@ -255,6 +255,17 @@ def report_info(row: sqlite3.Row) -> ReportInfo:
     return ReportInfo(**values)
 
 
+_LIST_PART = re.compile(r"实事|民生工程|惠民工程")
+_PART_NUMBERING = re.compile(r"^[一二三四五六七八九十]+、|(?:19|20)\d\d年")
+
+
+def list_part(section: str) -> str:
+    """A part that is itself a list of projects ('四、2023年为民办实事') names what each item under
+    it is, as a chapter's lead phrase does; the review and plan parts name nothing."""
+    part = section.split("›")[0].strip()
+    return _PART_NUMBERING.sub("", part) if _LIST_PART.search(part) else ""
+
+
 def _load(path: Path, conn: sqlite3.Connection, aliases: list[tuple[str, str]], offset: int,
           report: ReportInfo | None) -> KnowledgeBase:
     rows = conn.execute("select * from reports order by id").fetchall()
@@ -269,7 +280,7 @@ def _load(path: Path, conn: sqlite3.Connection, aliases: list[tuple[str, str]], 
         p.report_id = report_id
         p.norm = match_form(normalize(p.text))
         p.norm += spelled_out(p.norm)
-        p.context = match_form(normalize(" ".join(x for x in (p.topic, p.subtopic) if x)))
+        p.context = match_form(normalize(" ".join(x for x in (list_part(p.section), p.topic, p.subtopic) if x)))
         p.sentence_norm = match_form(normalize(p.sentence_text))
         passages[p.id] = p
     glossary = [

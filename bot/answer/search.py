@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.answer.knowledge_base import GlossaryNote, KnowledgeBase, Passage, match_form
+from bot.answer.knowledge_base import GlossaryNote, KnowledgeBase, Passage, list_part, match_form
 from bot.answer.query import (CONTRASTS, HELD_CONTRASTS, NAME_FREQUENCY, SITE_SUFFIX, SPAN, Query, TermGroup, idf, own_place_names, site_names,
                        units_fit)
 
@@ -288,8 +288,9 @@ def misses_rare_name(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
     return any((g.site or c <= RARE_NAME_PASSAGES and w >= 0.9 * top and kb.tokenizer.freq(g.word) < NAME_FREQUENCY)
                # A site's figure is said in the clause that names it, not in another clause of the
                # sentence ('…;神农城举办…;…接待游客63万人次').
-               and not any(alt in (p.norm if g.site else p.sentence_norm) or p.topic.endswith(":") and alt in p.context
-                           for alt in g.alternatives + g.related)  # an item of '办好十件民生实事:' 
+               and not any(alt in (p.norm if g.site else p.sentence_norm)
+                           or (p.topic.endswith(":") or list_part(p.section)) and alt in p.context
+                           for alt in g.alternatives + g.related)  # an item of '办好十件民生实事:' or of '四、为民办实事'
                and not all(ch in (p.norm if g.site else p.sentence_norm) for ch in g.word)  # '省市' in '省、市各类'
                for g, c, w in named)
 
