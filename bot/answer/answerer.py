@@ -13,7 +13,7 @@ from bot.parse.figures import FIGURE
 from bot.answer.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form, spelled_out
 from bot.language.normalize import as_published, to_traditional, without_surrogates
 from bot.answer.query import CODE, Query, TermGroup, is_time_word, positions, site_names, understand, units_fit, warm_up
-from bot.answer.search import (Hit, known_to_report, match_glossary, matches_rarest, misses_rare_name, misses_report_word, rank,
+from bot.answer.search import (CLAUSE_MARKS, Hit, known_to_report, match_glossary, matches_rarest, misses_rare_name, misses_report_word, rank,
                         rare_names, rare_site, unknown_share)
 
 MAX_ANSWER_CHARS = 300
@@ -96,7 +96,6 @@ def _named_only_per_unit(query: Query, text: str) -> bool:
 
 
 # Compiled once at import, not inside a one-off ask's answer time.
-_CLAUSE_MARKS = re.compile(r"[,;。:]")
 _AFTER_MARKS = re.compile(r"(?<=[,;。])")
 _MONTH, _DAY = re.compile(r"\d+月"), re.compile(r"\d+日")
 _PHRASE_BREAK = re.compile(r"[的\s,.;:!?,。;:!?]")
@@ -119,7 +118,7 @@ def _counted_with_others(query: Query, g: TermGroup, text: str) -> bool:
         beside = asked[at - 1:at] + asked[at + len(g.word):at + len(g.word) + 1]
         if any(mark in beside for mark in _LISTED):
             return False  # '建几所学校和幼儿园' asks for the sum itself
-    for piece in _CLAUSE_MARKS.split(text):
+    for piece in CLAUSE_MARKS.split(text):
         for alt in g.alternatives + g.related:
             at = piece.find(alt)
             if at < 0:
@@ -145,7 +144,7 @@ def _site_listed_with_others(kb: KnowledgeBase, query: Query, text: str) -> bool
     for g in query.groups:
         if not g.site:
             continue
-        for piece in _CLAUSE_MARKS.split(match_form(text)):
+        for piece in CLAUSE_MARKS.split(match_form(text)):
             at = piece.find(g.word)
             if at < 0 or "分别" in piece[at:]:
                 continue  # '…、安昌古镇、…分别接待游客486万人次、372万人次…': each its own number
@@ -168,7 +167,7 @@ def _only_increases(near: str, kinds: tuple[str, ...] = ()) -> bool:
     answered by '每千人口托位数达到3.6个') is what was added or done: its clause (back to the last
     comma; items joined by 、 share the verb) names a change before it."""
     numbers = [m for m in FIGURE.finditer(near)
-               if not kinds or units_fit(kinds, frozenset({(m.group("mult") or "") + m.group("unit")}))]
+               if not kinds or units_fit(kinds, frozenset({_unit_of(m)}))]
     return bool(numbers) and all(_FLOW.search(re.split(r"[,;。]", near[:m.start()])[-1]) for m in numbers)
 
 
@@ -181,9 +180,14 @@ _WHOLE_PLACE = re.compile(r"全区|全县|全市|全省|全旗|全州|全镇")
 _QUOTED_TOTAL = re.compile(r"[^,，。？?]{0,12}?(?:里|(?<!之)中(?![心国央部])|之中|当中)(?:[,，]|的|有)?")
 
 
+def _unit_of(figure: re.Match) -> str:
+    """The unit a FIGURE match is counted in, with its 万 or 亿 ('万元', '个')."""
+    return (figure.group("mult") or "") + figure.group("unit")
+
+
 def _figures_of(text: str) -> list[tuple[str, str]]:
     """(number, unit) of every figure in the text ('8100', '个'; '8000', '万元')."""
-    return [(m.group("num"), (m.group("mult") or "") + m.group("unit")) for m in FIGURE.finditer(text)]
+    return [(m.group("num"), _unit_of(m)) for m in FIGURE.finditer(text)]
 
 
 # '…里,护理型床位有多少张': the part of a whole the question asks, after 里/中 and a pause.
@@ -198,7 +202,7 @@ def _part_asked(question: str) -> str | None:
 def _figure_beside(text: str, part: str, kinds: tuple[str, ...]) -> bool:
     """Where the passage names the part, does a figure of the kind asked stand in its piece? A
     passage that does not name it at all is left to the other checks."""
-    pieces = [piece for piece in re.split(r"[,;。]", match_form(text)) if part in piece]
+    pieces = [piece for piece in _pieces(match_form(text)) if part in piece]
     if not pieces:
         return True
     return any(not kinds or units_fit(kinds, frozenset({unit})) for piece in pieces for _value, unit in _figures_of(piece))
@@ -209,14 +213,14 @@ def _other_figures(near: str, quoted: set[tuple[str, str]]) -> bool:
     Averages ('每千人口…托位数达到5个') are not parts of a total."""
     units = {unit for _value, unit in quoted}
     return any((value, unit) not in quoted and unit in units
-               for piece in re.split(r"[,;。]", near) if not re.search(r"每|均", piece)
+               for piece in _pieces(near) if not re.search(r"每|均", piece)
                for value, unit in _figures_of(piece))
 
 
 def _quoted_totals(question: str) -> set[tuple[str, str]]:
     """The figures a question states as a whole it asks a part of ('8100个学位中', '8000万元
     促消费资金里')."""
-    return {((m.group("num"), (m.group("mult") or "") + m.group("unit"))) for m in FIGURE.finditer(question)
+    return {(m.group("num"), _unit_of(m)) for m in FIGURE.finditer(question)
             if m.group("unit") != "年" and _QUOTED_TOTAL.match(question, m.end())}
 
 
@@ -553,14 +557,15 @@ class Answerer:
     def _find_no_such_number(self, query: Query, p: Passage) -> str | None:
         if not query.asks_quantity or query.wants_list or p.role not in ("review", "plan"):
             return None
-        near = "".join(_pieces_about(p.text, query))
+        about = _pieces_about(p.text, query)
+        near = "".join(about)
         if "rank" in query.units and _RANK_PHRASE.search(near):
             return None
         if "date" in query.units and _TIME_PHRASE.search(near):
             return None
         # Every quantity as written, growth rates included (extract_figures folds those into amounts).
         figures = list(FIGURE.finditer(near))
-        units = {(m.group("mult") or "") + m.group("unit") for m in figures}
+        units = {_unit_of(m) for m in figures}
         # '总投资1351亿的…': a bare 亿 or 万, where it is not the start of a figure with its unit
         # ('12万平方米' measures space, not money).
         units |= {m.group(2) for m in _BARE_MULTIPLE.finditer(near) if not any(f.start() <= m.start() < f.end() for f in figures)}
@@ -597,7 +602,7 @@ class Answerer:
             # '一般公共预算支出多少': '民生支出…占一般公共预算支出比重78.6%' gives a part of it.
             return "报告只给出了其中一部分的数字"
         if _WHOLE_PLACE.search(query.raw_text) and not any(g.site for g in query.groups) and (
-                pieces := [piece for piece in _pieces_about(p.text, query) if FIGURE.search(piece)]) and all(
+                pieces := [piece for piece in about if FIGURE.search(piece)]) and all(
                 site_names(self.kb, piece) and not _WHOLE_PLACE.search(piece) for piece in pieces):
             # '全区规模以上工业总产值是多少': '东山产业园实现规模以上工业总产值186亿元' is one park's.
             return "报告只给出了其中一处的数字"
@@ -608,10 +613,7 @@ class Answerer:
         if part := _part_asked(query.text):
             # '新增的养老床位里,护理型床位有多少张': the report names 护理型床位 only with its share
             # (58%), or not at all where it gives the whole ('新增养老床位820张').
-            # Its nouns the report uses; not '计划新增' of '十件民生实事中,计划新增多少个学位'.
-            said = [w for w in self.kb.tokenizer.words(part) if len(w) >= 2 and w in self.kb.corpus
-                    and not self.kb.tokenizer.is_verb(w) and not is_time_word(w)]
-            if not _figure_beside(p.text, part, query.units) or not all(w in p.norm for w in said):
+            if not _figure_beside(p.text, part, query.units) or not all(w in p.norm for w in self._part_nouns(query, part)):
                 return "报告没有给出其中这一部分的数字"
         if _PER_ASKED.search(query.raw_text) and not _PER_GIVEN.search(p.text):
             # '高龄津贴每人每月多少': the report gives what was paid in all (3860万元), not per head.
@@ -619,6 +621,15 @@ class Answerer:
         if query.units and not units_fit(query.units, frozenset(u for u in units if u)):
             return "报告提到了这件事,但没有给出这样的数字"
         return None
+
+    def _part_nouns(self, query: Query, part: str) -> list[str]:
+        """The nouns of the part asked that the report uses, once per question; not '计划新增' of
+        '十件民生实事中,计划新增多少个学位'."""
+        if "_part_nouns" not in query.__dict__:
+            tokenizer = self.kb.tokenizer
+            query.__dict__["_part_nouns"] = [w for w in tokenizer.words(part) if len(w) >= 2 and w in self.kb.corpus
+                                             and not tokenizer.is_verb(w) and not is_time_word(w)]
+        return query.__dict__["_part_nouns"]
 
     def _names_unasked(self, query: Query, text: str) -> bool:
         """Does the text name a rare site ('东林寺景区') that the question does not?"""

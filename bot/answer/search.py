@@ -157,13 +157,14 @@ def _gives_figure_of(kb: KnowledgeBase, query: Query, pid: int) -> bool:
     # Not one site's ('余村景区接待…游客128万人次', '安丰镇中心幼儿园新园区启用,新增学位540个'): up
     # to the clause that gives the figure, no site the question does not name ('全年接待游客
     # 3860万人次,…,鸿恩寺公园创成…' is the whole's).
-    clauses = _CLAUSES.split(kb.passages[pid].norm)
+    clauses = CLAUSE_MARKS.split(kb.passages[pid].norm)
     upto = next((n for n, c in enumerate(clauses) if any(i in c for i in matched)), len(clauses) - 1)
     before = "".join(clauses[:upto + 1])
     return not any(name not in query.text and name in before for name in _sites_named(kb, pid))
 
 
-_CLAUSES = re.compile(r"[,;。:]")
+# Where a sentence's clauses part.
+CLAUSE_MARKS = re.compile(r"[,;。:]")
 
 
 def _said_whole(indicator: str, asked: frozenset) -> bool:
