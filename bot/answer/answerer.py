@@ -13,7 +13,7 @@ from bot.parse.figures import FIGURE
 from bot.answer.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form, spelled_out
 from bot.language.normalize import as_published, to_traditional, without_surrogates
 from bot.answer.query import CODE, Query, TermGroup, is_time_word, positions, site_names, understand, units_fit, warm_up
-from bot.answer.search import (CLAUSE_MARKS, Hit, known_to_report, match_glossary, matches_rarest, misses_rare_name, misses_report_word, rank,
+from bot.answer.search import (CLAUSE_MARKS, Hit, known_to_report, match_glossary, matches_rarest, misses_indicator, misses_rare_name, misses_report_word, rank,
                         rare_names, rare_site, unknown_share)
 
 MAX_ANSWER_CHARS = 300
@@ -433,6 +433,11 @@ class Answerer:
                 and (hits[0].coverage < SURE_COVERAGE or any(g.site for g in query.groups))
                 and misses_rare_name(self.kb, query, hits[0].passage)):
             # '百花洲接待游客多少人次' answered with 滕王阁's visitors: a number about something else.
+            return self._not_found(query, base, hits, "报告没有这一项的数字")
+        if (query.asks_quantity and hits[0].passage.role in ("review", "plan") and not _EACH.search(query.text)
+                and misses_indicator(self.kb, query, hits[0].passage)):
+            # '全社会固定资产投资总额是多少' answered with '社会消费品零售总额381.46亿元'. Two things
+            # asked ('外资和内资各增长多少') are answered from two clauses, each naming one.
             return self._not_found(query, base, hits, "报告没有这一项的数字")
         best = hits[0]
         if query.asks_quantity and best.passage.role in ("review", "plan"):

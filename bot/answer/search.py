@@ -296,6 +296,31 @@ def misses_rare_name(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
                for g, c, w in named)
 
 
+def _report_indicators(kb: KnowledgeBase, report_id: str) -> frozenset[str]:
+    """The indicators the report gives figures of, as written before them ('地区生产总值')."""
+    memo = kb.__dict__.setdefault("_report_indicators", {})
+    if report_id not in memo:
+        table = _indicators(kb)
+        memo[report_id] = frozenset(i for pid, found in table.items() if kb.passages[pid].report_id == report_id for i in found)
+    return memo[report_id]
+
+
+def misses_indicator(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
+    """Does the question name an indicator the report gives figures of elsewhere ('固定资产投资',
+    '地区生产总值'), which the passage does not say? Its number is then of another indicator
+    ('区属社会消费品零售总额完成381.46亿元' for '全社会固定资产投资总额是多少')."""
+    indicators = _report_indicators(kb, query.report.id)
+    for g in query.groups:
+        if g.frame or g.verb or g.site or g.word.isascii():
+            continue
+        # The report's own word as the question writes it: an everyday word read as a report
+        # word ('老楼' as 老旧小区) names the thing too loosely to rule a passage out.
+        if len(g.word) >= 4 and g.word in g.alternatives and any(i.endswith(g.word) for i in indicators) \
+                and not any(alt in p.norm for alt in g.alternatives + g.related):
+            return True
+    return False
+
+
 def term_weight(kb: KnowledgeBase, report_id: str, g: TermGroup) -> float:
     # The rarity of the report's own words for it; its other everyday forms only when the report
     # uses none of them ('建了' found once must not make '盖了 -> 建成' a rare word).
