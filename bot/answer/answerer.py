@@ -95,6 +95,30 @@ def _named_only_per_unit(query: Query, text: str) -> bool:
     return False
 
 
+_RATE_ASKED = re.compile(r"率|比例|比重|占比|百分之|%|rate|percent|share|proportion")
+
+
+def _named_only_as_rate(query: Query, text: str) -> bool:
+    """Is a word of the question said only as the name of a rate ('失业率', '覆盖率'), which the
+    question, asking a count or an amount, does not ask?"""
+    for g in query.groups:
+        if g.frame or g.verb or len(g.word) < 2:
+            continue
+        spots = [(alt, at) for alt in g.alternatives for at in positions(text, alt)]
+        if spots and all(text[at + len(alt):at + len(alt) + 1] == "率" for alt, at in spots):
+            return True
+    return False
+
+
+def _rate_mistyped(query: Query) -> bool:
+    """'失业律': a question word followed by a character that sounds like 率 asks the rate."""
+    from pypinyin import lazy_pinyin  # only here: the import costs ~0.2 s
+
+    text = query.raw_text
+    after = [text[at + len(g.word)] for g in query.groups for at in positions(text, g.word) if at + len(g.word) < len(text)]
+    return any(lazy_pinyin(ch) == ["lv"] for ch in after)
+
+
 # Compiled once at import, not inside a one-off ask's answer time.
 _AFTER_MARKS = re.compile(r"(?<=[,;。])")
 _MONTH, _DAY = re.compile(r"\d+月"), re.compile(r"\d+日")
@@ -603,6 +627,10 @@ class Answerer:
         if not _PER_ASKED.search(query.raw_text) and "均" not in query.raw_text and _named_only_per_unit(query, near):
             # '税收收入多少': '规上工业亩均税收36.8万元' is an average per 亩, not the total.
             return "报告只给出了平均数,没有总数"
+        if "percent" not in query.units and not _RATE_ASKED.search(query.raw_text) and _named_only_as_rate(query, near) \
+                and not _rate_mistyped(query):
+            # '城镇登记失业人数是多少': the report gives 失业率 only, a rate and not a count.
+            return "报告只给出了比率,没有这个数"
         if not _SHARE_ASKED.search(query.text) and _named_only_as_whole(query, p.text):
             # '一般公共预算支出多少': '民生支出…占一般公共预算支出比重78.6%' gives a part of it.
             return "报告只给出了其中一部分的数字"
