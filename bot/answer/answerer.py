@@ -180,6 +180,55 @@ def _site_listed_with_others(kb: KnowledgeBase, query: Query, text: str) -> bool
     return False
 
 
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _longest_said(item: str, asked: str, from_end: bool) -> str:
+    """The longest end (or start) of a list item, of three characters or more, that the
+    question says ('完成鱼化寨' -> 鱼化寨)."""
+    for size in range(len(item), 2, -1):
+        part = item[-size:] if from_end else item[:size]
+        if part in asked:
+            return part
+    return ""
+
+
+def _listed_in_question(asked: str, word: str) -> bool:
+    """Does the question list the word with another ('分配了多少套公租房和周转房')? It asks the sum."""
+    return any(asked[at - 1:at] in _LISTED or asked[at + len(word):at + len(word) + 1] in _LISTED
+               for at in positions(asked, word) if at)
+
+
+def _item_listed_with_others(query: Query, text: str) -> bool:
+    """Is a thing the question names one item of a list ('锂电池、光伏产品、电动载人汽车“新三样”
+    出口326亿元', '完成鱼化寨、杜城、沙井等6个城中村征收拆除扫尾工作,拆除面积86.4万平方米'),
+    whose number follows the list, where the question names no other item? The number is of
+    them all. Not when the list's items each get theirs ('分别', '各')."""
+    asked = query.raw_text
+    pieces = CLAUSE_MARKS.split(text)
+    for n, piece in enumerate(pieces):
+        parts = piece.split("、")
+        if len(parts) < 2:
+            continue
+        runs = [_HAN_RUN.findall(part) for part in parts]
+        if any(not r for r in runs) or _DIGIT.search("".join(parts[:-1])):
+            continue  # items with numbers of their own ('新建5个、改造3个')
+        # The items as the list writes them: the first ends its run, the last starts its run.
+        items = [runs[0][-1]] + ["".join(r) for r in runs[1:-1]] + [runs[-1][0]]
+        said = [_longest_said(item, asked, from_end=(i == 0)) for i, item in enumerate(items)]
+        named = [i for i, part in enumerate(said) if part]
+        # An item's other end runs on into the sentence ('电动载人汽车新三样出口'): only its
+        # listed end is its name.
+        ends = [items[0][-2:]] + [e for item in items[1:-1] for e in (item[:2], item[-2:])] + [items[-1][:2]]
+        own = {items[named[0]][:2], items[named[0]][-2:]} if named else set()
+        if len(named) != 1 or any(e in asked for e in ends if e not in own) or _listed_in_question(asked, said[named[0]]):
+            continue  # none named, or more than one: '锂电池和光伏产品出口多少' asks the sum
+        after = parts[-1] if FIGURE.search(parts[-1]) else parts[-1] + "".join(pieces[n + 1:n + 2])
+        if FIGURE.search(after) and not re.search(r"分别|各", after):
+            return True
+    return False
+
+
 # An amount asked per person or per month, and the words that give one.
 _PER_ASKED = re.compile(r"每人|人均|每个人|一个人|每月|每个月|一个月|月均|每户|户均")
 _PER_GIVEN = re.compile(r"每人|人均|每户|户均|每月|月均|/月|/人|每年|年均|标准")
@@ -615,7 +664,8 @@ class Answerer:
                 # '拙政园接待了多少游客': the passage names 拙政园 among sites it manages, and
                 # its number (区属景区…1460万人次) is of all of them.
                 return "报告提到了这个地方,但没有给出它的数字"
-        if counted is not None and _counted_with_others(query, counted, p.text) or _site_listed_with_others(self.kb, query, p.text):
+        if (counted is not None and _counted_with_others(query, counted, p.text) or _site_listed_with_others(self.kb, query, p.text)
+                or _item_listed_with_others(query, p.norm)):
             # '新建了多少所幼儿园': '新建改扩建中小学和幼儿园9所' is the sum of both.
             return "报告只给出了几项合在一起的数字"
         if (m := _ORDINAL.search(query.raw_text)) and m.group(0) not in p.text and re.search(rf"第.{{1,2}}{m.group(2)}", p.text):
