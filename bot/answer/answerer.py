@@ -219,9 +219,12 @@ def _item_listed_with_others(query: Query, text: str) -> bool:
         named = [i for i, part in enumerate(said) if part]
         # An item's other end runs on into the sentence ('电动载人汽车新三样出口'): only its
         # listed end is its name.
-        ends = [items[0][-2:]] + [e for item in items[1:-1] for e in (item[:2], item[-2:])] + [items[-1][:2]]
-        own = {items[named[0]][:2], items[named[0]][-2:]} if named else set()
-        if len(named) != 1 or any(e in asked for e in ends if e not in own) or _listed_in_question(asked, said[named[0]]):
+        if len(named) != 1:
+            continue
+        ends = [(0, items[0][-2:])] + [(i, e) for i, item in enumerate(items[1:-1], 1) for e in (item[:2], item[-2:])] \
+            + [(len(items) - 1, items[-1][:2])]
+        own = said[named[0]]
+        if any(e in asked and e not in own for i, e in ends if i != named[0]) or _listed_in_question(asked, own):
             continue  # none named, or more than one: '锂电池和光伏产品出口多少' asks the sum
         after = parts[-1] if FIGURE.search(parts[-1]) else parts[-1] + "".join(pieces[n + 1:n + 2])
         if FIGURE.search(after) and not re.search(r"分别|各", after):
