@@ -44,6 +44,16 @@ _ASKS = re.compile(r"多少|几(?!乎)|how many|how much")
 _EACH = re.compile(r"各[是为自]?|分别|[和与及、].{1,24}(?:多少|几)")  # 'A和B各增长多少': two things asked
 _PARTS = re.compile(r"几类|几种|几个方面|几项|几部分|哪几|包括|包含|分为")  # '四上企业包括几类': the note answers
 _RANK_PHRASE = re.compile(r"第[一二三四五六七八九十\d]+|首位|前列|领先|领跑")
+# A piece that is only a number of the thing before it: a time and a verb of doing, then the figure.
+_COUNT_LEAD = re.compile(r"^(?=[全年今完新建达实共合总累])(?:全年|年内|今年)?(?:完成|新增|建成|达到|实现|共|合计|总计|累计)?(?:约|近|超过?)?(?=\d)")
+_COUNT_END = re.compile(r"(?:以上|左右|以内)?[,;。]?$")
+
+
+def _only_a_number(piece: str) -> bool:
+    """Is the piece only a number, with a time and a verb of doing before it ('全年完成200部')?"""
+    lead = _COUNT_LEAD.match(piece)
+    figure = FIGURE.match(piece, lead.end()) if lead else None
+    return bool(figure and _COUNT_END.fullmatch(piece, figure.end()))
 _ATTACHED = re.compile(r"^(惠及|累计|同比|比上年|增幅|增速|总量|位居|位列|居|列|排名|占|达到|其中|分别|涉及|均|整改|实现)")
 
 
@@ -380,7 +390,9 @@ def _pieces_about(text: str, query: Query) -> list[str]:
     forms = [form + spelled_out(form) for form in map(match_form, pieces)]  # '城镇和农村居民…' names both
     keep = [any(alt in form for alt in alternatives) for form in forms]
     for i in range(1, len(pieces)):
-        if keep[i - 1] and not keep[i] and _ATTACHED.match(pieces[i]):
+        if keep[i - 1] and not keep[i] and (_ATTACHED.match(pieces[i]) or (
+                _only_a_number(pieces[i]) and not FIGURE.search(pieces[i - 1]))):
+            # '推进既有住宅加装电梯,全年完成200部': the thing, then its number.
             keep[i] = True
     return [p for p, k in zip(pieces, keep) if k]
 

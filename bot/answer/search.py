@@ -277,6 +277,8 @@ def misses_rare_name(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
     for g in query.groups:
         if g.frame or len(g.word) < 2 or g.word.isascii():  # English translates loosely: no names
             continue
+        if g.verb or not g.site and kb.tokenizer.is_verb(g.word):
+            continue  # what was done ('装好' read as 建成投用) names no particular thing
         counts = [len(kb.containing(report_id, alt)) for alt in g.alternatives + g.related]
         present = [c for c in counts if c]
         if present:

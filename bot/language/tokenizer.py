@@ -158,8 +158,10 @@ class Tokenizer:
         return self.tags.get(self.verb_stem(word)) == "v"
 
     def verb_stem(self, word: str) -> str:
-        """'养着' -> 养, '新装' -> 装, '修了' -> 修; any other word as it is."""
+        """'养着' -> 养, '新装' -> 装, '修了' -> 修, '装好' -> 装; any other word as it is."""
         if self.tags.get(word) == "v":
             return word
         stem = word.rstrip("了着过")
+        if len(stem) == 2 and stem[1] in "好完" and self.tags.get(stem[0]) == "v":
+            return stem[0]  # a verb and its result: '装好', '修完'
         return stem[1:] if len(stem) == 2 and stem[0] in "新再又多" else stem
