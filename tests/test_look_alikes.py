@@ -62,6 +62,8 @@ REPORT = """2024年桐庐县政府工作报告
 
 3．厕所革命。推进农村公厕改造提升，全年完成45座。
 
+4．基层医疗。新建社区卫生服务站3个。
+
 三、2024年为民办实事
 
 1.新建城市书房6个，改造提升农贸市场4个。
@@ -136,6 +138,7 @@ def library(tmp_path_factory):
     ("How much tourism revenue did Tonglu earn in 2023?", "215亿元"),
     ("桐庐县2023年城镇登记失业律是多少?", "2.1%"),
     ("桐庐县今年打算改造多少座农村公厕?", "45座"),  # the thing, then its number in the next piece
+    ("桐庐县今年要新开几个家门口看病的社区卫生站?", "3个"),  # 卫生站 shortens the report's 卫生服务站
     ("桐庐县去年给危旧房住户分配了多少套公共租赁住房和周转房?", "124套"),  # the list's items asked together  # 律 sounds like 率: the rate is asked  # 城里 tips it to 城市道路 over 农村公路
 ])
 def test_the_report_answers_what_it_says(library, question, expect):
@@ -225,3 +228,13 @@ def test_a_verb_with_its_result_is_read_as_the_verb(library, word, stem):
     # '装好' says the lifts were put in; it is not a thing the report must name ('美好' is no verb).
     kb = library.answerer(library.home_report.id).kb
     assert kb.tokenizer.verb_stem(word) == stem
+
+
+@pytest.mark.parametrize("word, full", [("卫生站", "卫生服务站"), ("公租房", None), ("农村厕所", None)])
+def test_a_word_the_report_writes_longer_is_read_as_the_reports_word(library, word, full):
+    # '卫生站' keeps both ends of 卫生服务站 and leaves out the middle; 公租房 is no shortening
+    # of anything this report writes, and 农村厕所 would need more than three characters.
+    from bot.answer.query import _shortened_from
+
+    kb = library.answerer(library.home_report.id).kb
+    assert _shortened_from(kb, word) == full

@@ -1019,6 +1019,10 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
             # '充电的桩子' -> 充电桩: the report's compound of another question word and this one's stem.
             groups.append(TermGroup(word, [compound], related=[word]))
             continue
+        if unknown and len(word) >= 3 and (full := _shortened_from(kb, word)):
+            # '卫生站' -> 社区卫生服务站's 卫生服务站: the report's word with characters left out.
+            groups.append(TermGroup(word, [full], related=[word]))
+            continue
         loose = (_loose_relatives(kb, word) or _report_head(kb, word)) if unknown else []
         weight = UNKNOWN_WEIGHT if unknown and kb.synonyms.get(word) else 1.0
         # A verb with its result ('找到饭碗') takes an object; it does not describe the noun after it.
@@ -1104,6 +1108,17 @@ def _loose_relatives(kb: KnowledgeBase, word: str) -> list[str]:
     synonyms = kb.synonyms.get(word, ())
     return [w for w in related_words(word, kb.classes)
             if w not in synonyms and w not in word and word not in w][:6]
+
+
+def _shortened_from(kb: KnowledgeBase, word: str) -> str | None:
+    """The one word of the report that the question's word shortens by leaving out one to three
+    characters inside it, keeping both its ends ('卫生站' of 卫生服务站, '停车位' of 停车泊位,
+    '新能源车' of 新能源汽车); None when there is none, or more than one."""
+    found: set[str] = set()
+    for i in range(1, len(word)):
+        pattern = re.escape(word[:i]) + "[\u4e00-\u9fff]{1,3}?" + re.escape(word[i:])
+        found |= set(re.findall(pattern, kb.corpus))
+    return found.pop() if len(found) == 1 else None
 
 
 _RESULT_COMPLEMENTS = frozenset("到好上起完成出掉")
