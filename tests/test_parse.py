@@ -146,6 +146,14 @@ def test_numbered_list_items_are_paragraphs_read_under_their_announcement():
     assert all(p.topic == "坚持尽力而为、量力而行,今年集中财力办好以下三件为民办实事:" for p in items)
 
 
+def test_a_title_line_over_a_numbered_list_announces_it():
+    text = NUMBERED_LIST.replace("今年集中财力办好以下三件为民办实事：", "今年集中财力办好三件为民办实事。\n2023年为民办实事项目\n")
+    report = parse_report(text, "2023-qingxi", "2023-qingxi.txt")
+    items = [p for p in report.paragraphs if p.text[:2] in ("1.", "2.", "3.")]
+    # '2023年为民办实事项目' has no colon: a line of its own before '1.' is the list's title.
+    assert len(items) == 3 and all(p.topic == "2023年为民办实事项目:" for p in items)
+
+
 @pytest.mark.parametrize("norm, found", [
     ("城镇和农村居民人均可支配收入分别达到88216元和53407元", " 城镇居民人均可支配收入 农村居民人均可支配收入"),
     ("城乡居民人均可支配收入分别增长5%和7%", " 城镇居民人均可支配收入 农村居民人均可支配收入"),

@@ -327,18 +327,29 @@ def _is_lead(sentence: str, first: bool) -> bool:
     return len(body) <= 12 and "," not in body and "、" not in body
 
 
+# A short line with no mark of a sentence (a year may open it), and the first item of a list.
+_LIST_TITLE = re.compile(r"(?:\d{4}年)?[^\d\s,;。:!?]{2,24}")
+_FIRST_ITEM = re.compile(r"(?:1|一)[.．、]|[(（](?:1|一)[)）]")
+
+
 def _read_under_announcements(paragraphs: list[Paragraph]) -> None:
     """'今年,区政府将继续集中力量办好十件民生实事:' on a line of its own announces the paragraphs
     after it: each is read under it (its topic), until the part or chapter changes, so that
     '民生实事中新增多少个学位' finds the item '新增学位3600个'."""
     announcement, where = "", None
-    for paragraph in paragraphs:
+    for n, paragraph in enumerate(paragraphs):
         if (paragraph.part, paragraph.chapter) != where:
             announcement, where = "", (paragraph.part, paragraph.chapter)
         # The announcing sentence may close a paragraph ('持续办好为民办实事。…办好以下十二件为民办实事:').
         text = paragraph.text.strip().rsplit("。", 1)[-1]
         if text.endswith(":") and len(text) <= 40 and not re.search(r"\d", text):
             announcement = text  # its colon kept: the topic says it announces a list
+            continue
+        following = paragraphs[n + 1].text.strip() if n + 1 < len(paragraphs) else ""
+        if _LIST_TITLE.fullmatch(text) and _FIRST_ITEM.match(following):
+            # A title line over a numbered list ('2024年为民办实事项目' / '1.新增…学位4800个'):
+            # it announces the list as a colon would.
+            announcement = text + ":"
             continue
         if announcement and not paragraph.topic:
             paragraph.topic = announcement
