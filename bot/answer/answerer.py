@@ -614,11 +614,18 @@ class Answerer:
                 continue
             # A word the report never uses that names the thing ('进出口总额', '常住人口') makes it
             # another thing; one outside the phrase must be a verb ('骑车散步的绿道').
-            if other.word in phrase or not self.kb.tokenizer.is_verb(other.word):
+            if not self.kb.tokenizer.is_verb(other.word):
                 return False
+            at = phrase.find(other.word)
+            if at >= 0 and "的" not in phrase[at:phrase.rfind(g.word)]:
+                return False  # a verb naming the thing, not one describing it ('能坐下来看书的书屋')
+
+        # The report's own word when this passage says it: other passages saying an everyday
+        # form of it ('口袋书屋' for 书屋, where the passage says 城市书房) count something else.
+        names = g.alternatives if any(alt in p.norm for alt in g.alternatives) else g.alternatives + g.related
 
         def counts(x: Passage) -> bool:
-            if not any(alt in x.norm for alt in g.alternatives + g.related):
+            if not any(alt in x.norm for alt in names):
                 return False
             units = frozenset((m.group("mult") or "") + m.group("unit") for m in FIGURE.finditer(_pieces_around(x.text, g)))
             return bool(units) and (not query.units or units_fit(query.units, units))

@@ -122,6 +122,8 @@ def _unit_fits(kind: str, units: frozenset) -> bool:
     group = next((g for g in _MEASURE_GROUPS if kind in g), None)
     if kind == "个" or group is None:
         return any(not families["percent"](u) and not families["money"](u) for u in units)
+    if kind == "家" and any(u.lstrip("万亿") == "户" for u in units):
+        return True  # '新开了多少家公司和小店': businesses are counted in 户 ('新增市场主体4.6万户')
     # '万头只' counts 头 and 只 together: it answers 几头 and 几只. A measure of amount (亩, 吨)
     # is not answered by a count in 个 ('西瓜新品种4个' for '种了多少亩').
     return any((b := u.lstrip("万亿")) in group or b == "个" and kind not in _AMOUNT_MEASURES
@@ -920,7 +922,8 @@ def is_time_word(word: str) -> bool:
 
 # Words jieba tags as places that name no particular place.
 _GENERIC_PLACES = frozenset("东西 南北 城市 全国 全省 全市 地方 国家 中国 社区 街道 中心 城区 省内 市内 区域 区内 本地 当地 农村 乡镇 城乡 省市 市区 县区 "
-                            "各地 沿江 周边 内地 海外 国外 国内 大街 街上 街头 马路 路边 路口 附近 市中心 城里 乡下 郊区 小区 景区 公园".split())
+                            "各地 沿江 周边 内地 海外 国外 国内 大街 街上 街头 马路 路边 路口 附近 市中心 城里 乡下 郊区 小区 景区 公园 "
+                            "街角 巷口 巷尾 街口 村口 门口 楼下 巷子 胡同 街巷".split())
 
 
 _NOT_IN_NAMES = set("了几的是在有和与及或就也都还要会将把被给对从向到个家位名多少吗呢")
