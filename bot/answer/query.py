@@ -906,7 +906,7 @@ ENGLISH_STOPWORDS = frozenset(
     "year last this next 2021 2022 per plan planned planning target goal aim expect expected create created build "
     "built add added give given install installed achieve achieved reach reached set complete completed finish "
     "finished total overall policy project projects report hope hoping hoped aim aims aiming intend intends want unit units household households "
-    "wants seek seeks strive strives expects".split())
+    "wants seek seeks strive strives expects share proportion percentage went go goes".split())
 ENGLISH_STOPWORDS = ENGLISH_STOPWORDS | {stem(w) for w in ENGLISH_STOPWORDS}
 # Words that ask for a kind of number ('多长', a measure word left alone by the cut): read into
 # the units asked, not topics of their own.
@@ -976,9 +976,14 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
             if said is None:
                 continue  # '一般公共预算支出': the name with another report word is another thing
             if alias.isascii() and not any(w in kb.corpus for c in canonicals for w in [c, *siblings.get(c, [])]):
-                # English written for a word this report does not use ('tourism revenue' for
-                # 旅游收入 where it says 旅游总收入): its words are translated one by one instead.
-                continue
+                # English written for a word this report writes a little otherwise ('affordable
+                # childcare places' for 普惠性托位, where it says 普惠托位) is read as the report's form.
+                forms = [f for c in canonicals if (f := _report_form(kb, c))]
+                if not forms:
+                    # English written for a word this report does not use ('tourism revenue' for
+                    # 旅游收入 where it says 旅游总收入): its words are translated one by one instead.
+                    continue
+                canonicals = forms
             if said:
                 at = rest.find(alias) + len(alias)
                 rest = rest[:at] + " " + rest[at + len(said):]
@@ -1003,6 +1008,8 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
         # for PM10.
         rest = rest.replace(code, " ")
         groups.append(TermGroup(code, [code]))
+    bagged, rest = _english_alias_bags(kb, rest)
+    groups += bagged
     groups += _english_groups(kb, rest, names)
     others = _report_words(kb, text)
     for word in _recut(kb, _whole_unknown_runs(kb, rest, groups, others, asks_quantity)):
@@ -1111,6 +1118,21 @@ def _loose_relatives(kb: KnowledgeBase, word: str) -> list[str]:
     synonyms = kb.synonyms.get(word, ())
     return [w for w in related_words(word, kb.classes)
             if w not in synonyms and w not in word and word not in w][:6]
+
+
+def _report_form(kb: KnowledgeBase, word: str) -> str | None:
+    """The report's form of a word it does not write as such: one character fewer ('普惠托位' for
+    普惠性托位) or a few more inside (_shortened_from); None when it has none, or several."""
+    if len(word) >= 4:
+        shorter = _words_in(kb, word)
+        if len(shorter) == 1:
+            return shorter.pop()
+    return _shortened_from(kb, word) if len(word) >= 3 else None
+
+
+def _words_in(kb: KnowledgeBase, word: str) -> set[str]:
+    """The forms of the word one inner character shorter that the corpus says."""
+    return {form for i in range(1, len(word) - 1) if (form := word[:i] + word[i + 1:]) in kb.corpus}
 
 
 def _shortened_from(kb: KnowledgeBase, word: str) -> str | None:
@@ -1298,6 +1320,56 @@ def english_names(raw: str) -> frozenset:
     stemmed as english_tokens are: names. Acronyms (GDP) are words."""
     words = _LATIN_WORD.findall(raw)
     return frozenset(stem(w.lower()) for i, w in enumerate(words) if i and w[0].isupper() and not w.isupper())
+
+
+# English words people use for one another in these questions: one stem for each.
+_ENGLISH_SAME = {"senior": "elderly", "elder": "elderly", "older": "elderly", "aged": "elderly",
+                 "company": "enterprise", "firm": "enterprise", "livelihood": "wellbe", "welfare": "wellbe"}
+
+
+def _bag(words: list[str]) -> frozenset[str]:
+    return frozenset(_ENGLISH_SAME.get(w, w) for w in words if len(w) >= 2 and w not in ENGLISH_STOPWORDS)
+
+
+def _english_bags(kb: KnowledgeBase) -> list[tuple[frozenset[str], str, list[str]]]:
+    """(its words, alias, report words) for every English alias of two words or more, the
+    largest first; built once, when a question first has English in it."""
+    bags = kb.__dict__.get("_english_bags")
+    if bags is None:
+        by_alias: dict[str, list[str]] = {}
+        for alias, canonical in kb.aliases:
+            if alias.isascii() and " " in alias.strip():
+                by_alias.setdefault(alias, []).append(canonical)
+        bags = [(bag, alias, canonicals) for alias, canonicals in by_alias.items()
+                if len(bag := _bag(english_tokens(alias))) >= 2]
+        bags.sort(key=lambda b: (-len(b[0]), b[1]))
+        kb.__dict__["_english_bags"] = bags
+    return bags
+
+
+def _english_alias_bags(kb: KnowledgeBase, text: str) -> tuple[list[TermGroup], str]:
+    """English aliases said in other words' order or number ('meal service points for seniors'
+    for 'meal service stations for seniors' is not it, but 'spending on people's livelihoods'
+    is 'livelihood spending'): an alias all of whose words the question says, read as its
+    report words; those words are then taken. Only for aliases whose report word this report
+    uses."""
+    if not _LATIN_WORD.search(text):
+        return [], text
+    words = [w for w in english_tokens(text)]
+    said = _bag(words)
+    if len(said) < 2:
+        return [], text
+    groups, taken = [], set()
+    for bag, alias, canonicals in _english_bags(kb):
+        if bag <= said and not bag & taken:
+            own = [f for c in dict.fromkeys(canonicals) if (f := c if c in kb.corpus else _report_form(kb, c))]
+            if own:
+                groups.append(TermGroup(alias, own))
+                taken |= bag
+    if not taken:
+        return [], text
+    rest = " ".join(w for w in _LATIN_WORD.findall(text.lower()) if _bag([stem(w)]) - taken or not _bag([stem(w)]))
+    return groups, _LATIN_WORD.sub(" ", text) + " " + rest
 
 
 def _english_groups(kb: KnowledgeBase, text: str, names: frozenset = frozenset()) -> list[TermGroup]:
