@@ -768,6 +768,12 @@ class Answerer:
             if m.group("unit") not in ("年", "月", "日", "天") and not re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", p.text):
                 return f"报告没有{m.group(0)}的这项数字"
         g, phrase = self._counted_phrase(query)
+        if (g is not None and not g.verb and not any(alt in p.norm for alt in g.alternatives + g.related)
+                and known_to_report(self.kb, p.report_id, g)
+                and (site := next((s.word for s in query.groups if s.site and s.word in p.norm), None))):
+            # '莲花洞国家森林公园接待了多少游客': the passage is about the site, and its numbers are of
+            # other things ('新开放登山步道9公里'); what the report counts of 游客 is elsewhere.
+            return f"报告没有{site}的{g.word}数字"
         if g is not None and not any(alt in p.norm for alt in g.alternatives + g.related):
             for m in _PART_OF.finditer(query.text):
                 whole = next((w for w in query.groups if w is not g and not w.frame and len(w.word) >= 2

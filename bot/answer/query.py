@@ -1036,8 +1036,9 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
         loose = (_loose_relatives(kb, word) or _report_head(kb, word)) if unknown else []
         weight = UNKNOWN_WEIGHT if unknown and kb.synonyms.get(word) else 1.0
         # A verb with its result ('找到饭碗') takes an object; it does not describe the noun after it.
-        verb = asks_quantity and _everyday_verb(kb, word, text) and (
+        verb = asks_quantity and (_everyday_verb(kb, word, text) and (
             len(word) == 2 and word[1] in _RESULT_COMPLEMENTS or not _modifies_next(kb, text, word))
+            or kb.tokenizer.is_verb(word) and _BEFORE_COUNT.match(text, text.find(word) + len(word)) is not None)
         if verb:
             weight *= VERB_WEIGHT
         # A place word that names no place ('城里', '路边') and that the report never says frames
@@ -1146,6 +1147,8 @@ def _shortened_from(kb: KnowledgeBase, word: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+# Right before the count: the verb of what was done ('腾出了多少个名额'), however the report says it.
+_BEFORE_COUNT = re.compile(r"[了过]?(?:多少|几)")
 _RESULT_COMPLEMENTS = frozenset("到好上起完成出掉")
 
 
