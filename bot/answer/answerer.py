@@ -686,7 +686,10 @@ class Answerer:
                 # '拙政园接待了多少游客': the passage names 拙政园 among sites it manages, and
                 # its number (区属景区…1460万人次) is of all of them.
                 return "报告提到了这个地方,但没有给出它的数字"
-        if (counted is not None and _counted_with_others(query, counted, p.text) or _site_listed_with_others(self.kb, query, p.text)
+        # Only a thing the passage names as the question does: '学校' read as 中小学 is said loosely, and
+        # '盖了几所学校' is answered by '新建改扩建中小学、幼儿园23所'.
+        if (counted is not None and counted.word in p.norm and _counted_with_others(query, counted, p.text)
+                or _site_listed_with_others(self.kb, query, p.text)
                 or _item_listed_with_others(query, p.norm)):
             # '新建了多少所幼儿园': '新建改扩建中小学和幼儿园9所' is the sum of both.
             return "报告只给出了几项合在一起的数字"
