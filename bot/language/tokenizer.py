@@ -40,7 +40,7 @@ STOPWORDS = frozenset(
     "时候 情况 方面 具体 分别 到底 大概 大约 一共 总共 了解 一个 怎么样 怎么办 哪儿 哪里 咋 咋样 呀 啦 地方 什么样 哪方面 哪家 哪位 谁 是不是 有多少 多大 里 内 "
     # How residents frame a question about their surroundings: not what it is about.
     "我家 我们家 咱家 咱们 家门口 附近 身边 周围 那个 这个 那些 这些 有人 大家 能不能 会不会 有没有 管不管 "
-    "行不行 好不好 没 吗 呀 啥时候 咋样 怎么回事 听说 据说 听人说 不少 很多 好多 一些 究竟 们 这份 那份 这一份 哪一天 哪天".split()
+    "行不行 好不好 没 吗 呀 啥时候 咋样 怎么回事 听说 据说 听人说 不少 很多 好多 一些 究竟 们 不能 这份 那份 这一份 哪一天 哪天".split()
 )
 
 
@@ -162,6 +162,6 @@ class Tokenizer:
         if self.tags.get(word) == "v":
             return word
         stem = word.rstrip("了着过")
-        if len(stem) == 2 and stem[1] in "好完" and self.tags.get(stem[0]) == "v":
-            return stem[0]  # a verb and its result: '装好', '修完'
+        if len(stem) == 2 and stem[1] in "好完出到上掉起" and self.tags.get(stem[0]) == "v":
+            return stem[0]  # a verb and its result: '装好', '修完', '造出', '领到'
         return stem[1:] if len(stem) == 2 and stem[0] in "新再又多" else stem
