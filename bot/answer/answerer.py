@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.parse.figures import FIGURE
 from bot.answer.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form, spelled_out
-from bot.language.normalize import as_published, to_traditional, without_surrogates
+from bot.language.normalize import as_published, normalize, to_traditional, without_surrogates
 from bot.answer.query import CODE, Query, TermGroup, is_time_word, positions, site_names, understand, units_fit, warm_up
 from bot.answer.search import (CLAUSE_MARKS, Hit, known_to_report, match_glossary, matches_rarest, misses_indicator, misses_rare_name, misses_report_word, rank,
                         rare_names, rare_site, unknown_share)
@@ -257,6 +257,8 @@ def _only_increases(near: str, kinds: tuple[str, ...] = ()) -> bool:
     return bool(numbers) and all(_FLOW.search(re.split(r"[,;。]", near[:m.start()])[-1]) for m in numbers)
 
 
+# A number of one day or the highest one: not the year's or the total.
+_PEAK = re.compile(r"单日|日均|每天|一天|最高|峰值|高峰|最多|单场|单月")
 # A share asked for ('占比', '比重'): a passage naming the thing as the whole of a share answers it;
 # an amount or a growth asked is not answered so ('海洋生产总值…增长8.7%,占地区生产总值比重14.7%').
 _SHARE_ASKED = re.compile(r"比重|占比|比例|占.{0,12}(?:多少|几)|share|proportion|percentage of")
@@ -515,7 +517,10 @@ class Answerer:
         if note and note_score >= MIN_GLOSSARY_SCORE and (
                 query.define_term or not query.wants_number or (note_score >= 0.95 and _PARTS.search(query.text))):
             return self._glossary_answer(note, hits, base)
-        if not hits or hits[0].coverage < self._coverage_needed(query, hits[0], hits[1] if len(hits) > 1 else None):
+        # The passage that competes is one of the year asked: next year's plan for the same thing
+        # ('全区养老床位达到6720张') does not make 2022's figure unsure.
+        rivals = [h for h in hits[1:] if not (query.year and h.passage.year and h.passage.year != query.year)]
+        if not hits or hits[0].coverage < self._coverage_needed(query, hits[0], rivals[0] if rivals else None):
             return self._not_found(query, base, hits)
         if (query.asks_quantity and hits[0].passage.role in ("review", "plan")
                 and (hits[0].coverage < SURE_COVERAGE or any(g.site for g in query.groups))
@@ -690,7 +695,7 @@ class Answerer:
         # '盖了几所学校' is answered by '新建改扩建中小学、幼儿园23所'.
         if (counted is not None and counted.word in p.norm and _counted_with_others(query, counted, p.text)
                 or _site_listed_with_others(self.kb, query, p.text)
-                or _item_listed_with_others(query, p.norm)):
+                or _item_listed_with_others(query, match_form(normalize(p.text.replace("”“", "、"))))):
             # '新建了多少所幼儿园': '新建改扩建中小学和幼儿园9所' is the sum of both.
             return "报告只给出了几项合在一起的数字"
         if (m := _ORDINAL.search(query.raw_text)) and m.group(0) not in p.text and re.search(rf"第.{{1,2}}{m.group(2)}", p.text):
@@ -706,6 +711,11 @@ class Answerer:
                 and not _rate_mistyped(query):
             # '城镇登记失业人数是多少': the report gives 失业率 only, a rate and not a count.
             return "报告只给出了比率,没有这个数"
+        if not _PEAK.search(query.raw_text) and (numbers := [m for m in FIGURE.finditer(near) if not query.units
+                                                            or units_fit(query.units, frozenset({_unit_of(m)}))]) \
+                and all(_PEAK.search(re.split(r"[,;。]", near[:m.start()])[-1]) for m in numbers):
+            # '全年接待游客多少人次': '单日最高接待游客2.3万人次' is one day's peak, not the year's.
+            return "报告只给出了单日或最高的数字"
         if not _SHARE_ASKED.search(query.text) and _named_only_as_whole(query, p.text):
             # '一般公共预算支出多少': '民生支出…占一般公共预算支出比重78.6%' gives a part of it.
             return "报告只给出了其中一部分的数字"
@@ -801,6 +811,14 @@ class Answerer:
             # A word, not a typo ('新曾就业'): jieba knows it.
             unknown = not known_to_report(self.kb, p.report_id, other) and self.kb.tokenizer.freq(other.word) > 0
             if unknown and 0 < end == at and not _said_with_one_char_off(other.word + g.word, p.norm):
+                return f"报告没有“{other.word}{g.word}”的数字"
+            if (0 < end == at and not other.site and other.word in other.alternatives and other.word in self.kb.corpus
+                    and not self.kb.tokenizer.is_verb(other.word) and not _said_with_one_char_off(other.word + g.word, p.norm)
+                    # Not a word cut out of another ('比重要增长' is 比重/要, not 比/重要).
+                    and (end == len(other.word) or phrase[end - len(other.word) - 1:end - len(other.word) + 1] not in self.kb.corpus)
+                    and not any(alt in where for alt in other.alternatives + other.related for where in (p.sentence_norm, p.context))):
+                # '肉牛出栏多少头': the passage counts 出栏 of another kind ('生猪出栏118.6万头'); the
+                # kind the question names right before it is not there.
                 return f"报告没有“{other.word}{g.word}”的数字"
         return None
 

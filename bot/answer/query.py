@@ -130,7 +130,7 @@ def _unit_fits(kind: str, units: frozenset) -> bool:
                or len(b) > 1 and set(b) <= group for u in units)
 
 
-_AMOUNT_MEASURES = frozenset("亩 吨 度".split())
+_AMOUNT_MEASURES = frozenset("亩 吨 度 辆 张 台 部".split())
 
 
 @dataclass
