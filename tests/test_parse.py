@@ -182,3 +182,15 @@ def test_a_report_written_with_full_width_punctuation_is_marked_so(report):
     assert report.meta.punctuation == ""
     full = parse_report(NUMBERED_LIST, "2023-qingxi", "2023-qingxi.txt")
     assert full.meta.punctuation == "fullwidth"
+
+
+@pytest.mark.parametrize("part, period", [
+    ("二、今后五年的奋斗目标", "2022—2026年目标"),  # the goals of the new term, not of the year
+    ("三、2022年工作安排", ""),
+])
+def test_a_five_year_plan_part_covers_five_years(part, period):
+    from types import SimpleNamespace
+
+    from bot.index.shard import plan_period
+
+    assert plan_period(part, SimpleNamespace(plan_year=2022)) == period

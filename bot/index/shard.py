@@ -29,7 +29,7 @@ from bot.language.tokenizer import Tokenizer, prefix_dictionary, select_vocabula
 
 PATH_SEP = " › "
 # Bump when parsing or shard building changes what a shard holds: every shard is rebuilt.
-PARSER_VERSION = "9.14"
+PARSER_VERSION = "9.15"
 
 
 def shard_key(report_sha256: str, userdict_sha256: str, overrides: dict | None) -> str:
@@ -61,13 +61,25 @@ def period_of(sentence: str, meta) -> str:
     return f"{years[0]}—{years[-1]}年" if len(years) > 1 else "过去五年"
 
 
+# A plan part for the next five years ('二、今后五年的奋斗目标'), not for the coming year.
+_FIVE_YEAR_PART = re.compile(r"今后五年|未来五年|五年(?:的)?(?:奋斗)?目标")
+
+
+def plan_period(part: str, meta) -> str:
+    """'2022—2026年目标' for the goals of a five-year plan part, '' for the year's plan."""
+    if not (meta.plan_year and _FIVE_YEAR_PART.search(part)):
+        return ""
+    return f"{meta.plan_year}—{meta.plan_year + 4}年目标"
+
+
 def _passages(report: Report) -> list[dict]:
     rows = []
     meta = report.meta
     for paragraph in report.paragraphs:
         for s_index, sentence in enumerate(paragraph.sentences):
             year = {"review": meta.review_year, "plan": meta.plan_year}.get(paragraph.role)
-            span = period_of(sentence.text, meta) if paragraph.role == "review" else ""
+            span = (period_of(sentence.text, meta) if paragraph.role == "review"
+                    else plan_period(paragraph.part, meta) if paragraph.role == "plan" else "")
             if span:
                 year = None
             subtopic = paragraph.subtopics[s_index] if s_index < len(paragraph.subtopics) else ""
