@@ -565,10 +565,15 @@ class Answerer:
         """'2021年老房子装了几台电梯': when the best passage is of another year (next year's plan
         names 老旧小区 too) and one close behind it is of the year asked and answers on its own,
         that one answers."""
-        if not (query.year and hits and hits[0].passage.year and hits[0].passage.year != query.year):
+        if not (query.year and hits):
+            return
+        # A span's total ('五年来…累计完成…739.6亿元') does not answer a year asked, however well it
+        # matches: the year's own passage close behind does.
+        span = bool(hits[0].passage.span) and not query.wants_span
+        if not (span or hits[0].passage.year and hits[0].passage.year != query.year):
             return
         for i, hit in enumerate(hits[1:4], start=1):
-            if (hit.passage.year == query.year and hit.score >= hits[0].score - CLEAR_MARGIN
+            if (hit.passage.year == query.year and (span or hit.score >= hits[0].score - CLEAR_MARGIN)
                     and hit.coverage >= self._coverage_needed(query, hit)):
                 hits.insert(0, hits.pop(i))
                 return

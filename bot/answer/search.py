@@ -340,7 +340,8 @@ def _fit(query: Query, p: Passage) -> float:
     bonus = 0.0
     if p.span:
         # '过去五年年均增长多少' wants the five-year sentence; '2021年…多少' the year's own figure.
-        bonus += 0.08 if query.wants_span else (-0.12 if query.year or query.wants_number else 0.0)
+        # A year asked ('去年…完成了多少') is answered by that year's figure, not a five-year total.
+        bonus += 0.08 if query.wants_span else (-0.2 if query.year else -0.12 if query.wants_number else 0.0)
     if query.year and p.year:
         bonus += 0.06 if p.year == query.year else -0.35
     elif query.wants_plan and p.role == "plan" or query.wants_past and p.role == "review":
