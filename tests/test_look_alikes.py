@@ -36,7 +36,7 @@ REPORT = """2024年桐庐县政府工作报告
 
 （二）城市功能持续完善
 
-新建公共充电桩960个，实现乡镇公共快充站全覆盖。新能源汽车销售1.21万辆，增长38%。协调新增投放新能源公交车80辆。在老旧小区改造中嵌入社区托育点12个。新建城市绿道18公里，改造老旧小区41个、惠及居民1.2万户。
+新建公共充电桩960个，实现乡镇公共快充站全覆盖。新能源汽车销售1.21万辆，增长38%。协调新增投放新能源公交车80辆。在老旧小区改造中嵌入社区托育点12个。新建城市绿道18公里，改造老旧小区41个、惠及居民1.2万户。打造“一刻钟便民生活圈”①。
 
 （三）生态环境持续改善
 
@@ -69,6 +69,10 @@ REPORT = """2024年桐庐县政府工作报告
 1.新建城市书房6个，改造提升农贸市场4个。
 
 2.新增公共停车位1500个。
+
+注释
+
+①一刻钟便民生活圈：以社区居民为服务对象，在步行15分钟左右的范围内，配齐购物、餐饮、家政等服务的社区商圈。
 """
 
 
@@ -179,6 +183,7 @@ def test_the_report_answers_what_it_says(library, question, expect):
     "龙门古镇2023年全年接待游客多少人次?",  # one day's peak is not the year's
     "2023年富春灯会举办了多少场夜间主题活动?",  # one of three quoted items before their one number
     "桐庐县2023年湖羊出栏多少只?",  # the passage counts another kind's 出栏 (生猪)
+    "一刻钟便民生活圈步行多少公里?",  # the note's 15分钟 is no length: a note reports nothing done
     "天子岗公园2023年接待了多少游客?",  # the site's own sentence counts trails, not visitors
     "环溪村整治面积是多少?",  # the area, in the next clause, is of all five villages
     "桐庐县2023年城镇登记失业人数是多少?",  # the report gives the rate, not a count of people

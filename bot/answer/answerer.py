@@ -42,7 +42,7 @@ _CHINESE_COUNT = re.compile(r"(?<![第一二两三四五六七八九十百千万
 _TIME_PHRASE = re.compile(r"\d+月|\d+日|今年|年内|年底|年初|上半年|下半年|明年|\d{4}年|已")
 _ASKS = re.compile(r"多少|几(?!乎)|how many|how much")
 _EACH = re.compile(r"各[是为自]?|分别|[和与及、].{1,24}(?:多少|几)")  # 'A和B各增长多少': two things asked
-_PARTS = re.compile(r"几类|几种|几个方面|几项|几部分|哪几|包括|包含|分为")  # '四上企业包括几类': the note answers
+_PARTS = re.compile(r"几类|几种|几个方面|几项|几部分|几个阶段|几步|哪几|包括|包含|分为|分成")  # '四上企业包括几类': the note answers
 _RANK_PHRASE = re.compile(r"第[一二三四五六七八九十\d]+|首位|前列|领先|领跑")
 # A piece that is only a number of the thing before it: a time and a verb of doing, then the figure.
 _COUNT_LEAD = re.compile(r"^(?=[全年今完新建达实共合总累])(?:全年|年内|今年)?(?:完成|新增|建成|达到|实现|共|合计|总计|累计)?(?:约|近|超过?)?(?=\d)")
@@ -550,6 +550,12 @@ class Answerer:
                     and not _CHINESE_COUNT.search(best.passage.text) and not _PARTS.search(query.text)):
                 # '今年要抓多少个电诈嫌疑人': a note that names the thing gives no number of it.
                 return self._not_found(query, base, hits, "报告提到了这件事,但没有给出这个数字")
+            if (query.asks_quantity and query.units and not _PARTS.search(query.text)
+                    and not units_fit(query.units, frozenset([_unit_of(m) for m in FIGURE.finditer(best.passage.text)]
+                                                             + [m.group(2) for m in _CHINESE_COUNT.finditer(best.passage.text)]))):
+                # '一共修了多少公里的路': a note's '步行15分钟' is no length; a note explains a term,
+                # it does not report what was done.
+                return self._not_found(query, base, hits, "报告没有这个数字")
             note = next(n for n in self.kb.glossary if n.report_id == best.passage.report_id and n.number == best.passage.note)
             return self._glossary_answer(note, hits[1:], base)
         mismatch = self._year_mismatch(query, best) or self._no_such_number(query, best.passage)
