@@ -13,8 +13,8 @@ from bot.parse.figures import FIGURE
 from bot.answer.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form, spelled_out
 from bot.language.normalize import as_published, normalize, to_traditional, without_surrogates
 from bot.answer.query import CODE, Query, TermGroup, is_time_word, positions, site_names, understand, units_fit, warm_up
-from bot.answer.search import (CLAUSE_MARKS, Hit, known_to_report, match_glossary, matches_rarest, misses_indicator, misses_rare_name, misses_report_word, rank,
-                        rare_names, rare_site, unknown_share)
+from bot.answer.search import (CLAUSE_MARKS, Hit, known_to_report, match_glossary, matches_rarest, misses_indicator, misses_rare_name,
+                               misses_report_word, prepare as prepare_search, rank, rare_names, rare_site, unknown_share)
 
 MAX_ANSWER_CHARS = 300
 # Below this share of the question's (weighted) words found in the best passage, the report
@@ -445,6 +445,7 @@ class Answerer:
         # no unknown word: the thesaurus classes (~70 ms) are read by warm_up below (a bot) or by
         # the first question that needs them (a one-off `reportbot ask`).
         understand(kb, "有多少")
+        prepare_search(kb)
         if warm:
             # Work that would otherwise fall on some user's first question: pypinyin's tables
             # (~0.2 s, for the first typo), OpenCC's s2t (~50 ms, the first Traditional reply),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -93,8 +94,10 @@ _MEASURE_GROUPS = [set("家所座处栋幢间"), set("人名"), {"人次"}, set(
                    set("场"), {"株", "万株", "棵"}, {"亩"}, {"吨", "万吨"}, {"张"}]
 
 
+@lru_cache(maxsize=4096)
 def units_fit(kinds: tuple[str, ...] | str, units: frozenset) -> bool:
-    """Does any number of these units answer any of the kinds asked?"""
+    """Does any number of these units answer any of the kinds asked? (Asked for each candidate
+    passage of each question with a handful of distinct arguments: remembered.)"""
     if isinstance(kinds, tuple):
         return any(_unit_fits(kind, units) for kind in kinds)
     return _unit_fits(kinds, units)
@@ -281,9 +284,10 @@ def positions(text: str, word: str) -> list[int]:
 
 def warm_up(kb: KnowledgeBase) -> None:
     """Build the lazy tables (typo terms, alias table, corpus bigrams, the thesaurus classes
-    read for an unknown word) before the first user."""
+    read for an unknown word, the English aliases' words) before the first user."""
     understand(kb, "暖机")
     _bigram_positions(kb, kb.corpus)
+    _english_bags(kb)
     kb.build_indexes()
 
 

@@ -307,6 +307,13 @@ def _report_indicators(kb: KnowledgeBase, report_id: str) -> frozenset[str]:
     return memo[report_id]
 
 
+def prepare(kb: KnowledgeBase) -> None:
+    """Build the figure tables the ranking reads (each passage's indicators, each report's) when
+    the knowledge is opened, not inside the first question's answer time."""
+    for report_id in {p.report_id for p in kb.passages.values()}:
+        _report_indicators(kb, report_id)
+
+
 def misses_indicator(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
     """Does the question name an indicator the report gives figures of elsewhere ('固定资产投资',
     '地区生产总值'), which the passage does not say? Its number is then of another indicator
