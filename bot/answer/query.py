@@ -1144,10 +1144,18 @@ def _shortened_from(kb: KnowledgeBase, word: str) -> str | None:
     """The one word of the report that the question's word shortens by leaving out one to three
     characters inside it, keeping both its ends ('卫生站' of 卫生服务站, '停车位' of 停车泊位,
     '新能源车' of 新能源汽车); None when there is none, or more than one."""
+    corpus = kb.corpus
+    bigrams = _bigram_positions(kb, corpus)
     found: set[str] = set()
     for i in range(1, len(word)):
-        pattern = re.escape(word[:i]) + "[\u4e00-\u9fff]{1,3}?" + re.escape(word[i:])
-        found |= set(re.findall(pattern, kb.corpus))
+        head, tail = word[:i], word[i:]
+        pattern = re.compile(re.escape(head) + "[\u4e00-\u9fff]{1,3}?" + re.escape(tail))
+        # Only around where one end's first two characters stand (a scan of the whole report
+        # for each split would cost a good part of a millisecond).
+        anchor, before = (head[:2], 0) if len(head) >= 2 else (tail[:2], len(head) + 3)
+        for at in bigrams.get(anchor, [])[:200]:
+            start = max(0, at - before)
+            found |= set(pattern.findall(corpus, start, at + len(word) + 3))
     return found.pop() if len(found) == 1 else None
 
 
