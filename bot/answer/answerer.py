@@ -227,15 +227,15 @@ def _item_listed_with_others(query: Query, text: str) -> bool:
         items = [runs[0][-1]] + ["".join(r) for r in runs[1:-1]] + [runs[-1][0]]
         said = [_longest_said(item, asked, from_end=(i == 0)) for i, item in enumerate(items)]
         named = [i for i, part in enumerate(said) if part]
-        # An item's other end runs on into the sentence ('电动载人汽车新三样出口'): only its
-        # listed end is its name.
         if len(named) != 1:
-            continue
+            continue  # no item named, or more than one
+        # Another item named by its listed end ('锂电池和光伏产品出口多少' asks the sum); an
+        # item's other end runs on into the sentence ('电动载人汽车新三样出口') and names nothing.
         ends = [(0, items[0][-2:])] + [(i, e) for i, item in enumerate(items[1:-1], 1) for e in (item[:2], item[-2:])] \
             + [(len(items) - 1, items[-1][:2])]
         own = said[named[0]]
         if any(e in asked and e not in own for i, e in ends if i != named[0]) or _listed_in_question(asked, own):
-            continue  # none named, or more than one: '锂电池和光伏产品出口多少' asks the sum
+            continue
         after = parts[-1] if FIGURE.search(parts[-1]) else parts[-1] + "".join(pieces[n + 1:n + 2])
         if FIGURE.search(after) and not re.search(r"分别|各", after):
             return True
@@ -248,13 +248,17 @@ _PER_GIVEN = re.compile(r"每人|人均|每户|户均|每月|月均|/月|/人|�
 _ORDINAL = re.compile(r"第([一二三四五六七八九十\d]{1,2})(针|剂|次|批|期|届|轮|季度)")
 
 
-def _only_increases(near: str, kinds: tuple[str, ...] = ()) -> bool:
-    """Each number of the pieces (of the kinds asked, when the question says: '多少家' is not
-    answered by '每千人口托位数达到3.6个') is what was added or done: its clause (back to the last
-    comma; items joined by 、 share the verb) names a change before it."""
+_LAST_CLAUSE = re.compile(r"[,;。]")
+
+
+def _every_number_said_with(pattern: re.Pattern, near: str, kinds: tuple[str, ...] = ()) -> bool:
+    """Is each number of the pieces (of the kinds asked, when the question says: '多少家' is not
+    answered by '每千人口托位数达到3.6个') said with the pattern before it in its clause (back to
+    the last comma; items joined by 、 share the verb)? With _FLOW: each is what was added or
+    done; with _PEAK: each is one day's or the highest."""
     numbers = [m for m in FIGURE.finditer(near)
                if not kinds or units_fit(kinds, frozenset({_unit_of(m)}))]
-    return bool(numbers) and all(_FLOW.search(re.split(r"[,;。]", near[:m.start()])[-1]) for m in numbers)
+    return bool(numbers) and all(pattern.search(_LAST_CLAUSE.split(near[:m.start()])[-1]) for m in numbers)
 
 
 # A number of one day or the highest one: not the year's or the total.
@@ -271,6 +275,19 @@ _QUOTED_TOTAL = re.compile(r"[^,，。？?]{0,12}?(?:里|(?<!之)中(?![心国�
 def _unit_of(figure: re.Match) -> str:
     """The unit a FIGURE match is counted in, with its 万 or 亿 ('万元', '个')."""
     return (figure.group("mult") or "") + figure.group("unit")
+
+
+def _units_written(text: str) -> set[str]:
+    """The units the text gives numbers in: every quantity as written, growth rates included
+    (extract_figures folds those into amounts), a bare 亿 or 万 ('总投资1351亿的…', where it does
+    not start a figure with its unit: '12万平方米' measures space, not money), counts in Chinese
+    numerals ('四个教育集团', '近千亩'), months and days."""
+    figures = list(FIGURE.finditer(text))
+    units = {_unit_of(m) for m in figures}
+    units |= {m.group(2) for m in _BARE_MULTIPLE.finditer(text) if not any(f.start() <= m.start() < f.end() for f in figures)}
+    units |= {m.group(2) for m in _CHINESE_COUNT.finditer(text)}
+    units |= {u for u, pattern in (("月", _MONTH), ("日", _DAY)) if pattern.search(text)}
+    return units
 
 
 def _figures_of(text: str) -> list[tuple[str, str]]:
@@ -552,8 +569,7 @@ class Answerer:
                 # '今年要抓多少个电诈嫌疑人': a note that names the thing gives no number of it.
                 return self._not_found(query, base, hits, "报告提到了这件事,但没有给出这个数字")
             if (query.asks_quantity and query.units and not _PARTS.search(query.text)
-                    and not units_fit(query.units, frozenset([_unit_of(m) for m in FIGURE.finditer(best.passage.text)]
-                                                             + [m.group(2) for m in _CHINESE_COUNT.finditer(best.passage.text)]))):
+                    and not units_fit(query.units, frozenset(_units_written(best.passage.text)))):
                 # '一共修了多少公里的路': a note's '步行15分钟' is no length; a note explains a term,
                 # it does not report what was done.
                 return self._not_found(query, base, hits, "报告没有这个数字")
@@ -644,7 +660,7 @@ class Answerer:
         def counts(x: Passage) -> bool:
             if not any(alt in x.norm for alt in names):
                 return False
-            units = frozenset((m.group("mult") or "") + m.group("unit") for m in FIGURE.finditer(_pieces_around(x.text, g)))
+            units = frozenset(_unit_of(m) for m in FIGURE.finditer(_pieces_around(x.text, g)))
             return bool(units) and (not query.units or units_fit(query.units, units))
 
         if not counts(p):
@@ -680,14 +696,7 @@ class Answerer:
             return None
         if "date" in query.units and _TIME_PHRASE.search(near):
             return None
-        # Every quantity as written, growth rates included (extract_figures folds those into amounts).
-        figures = list(FIGURE.finditer(near))
-        units = {_unit_of(m) for m in figures}
-        # '总投资1351亿的…': a bare 亿 or 万, where it is not the start of a figure with its unit
-        # ('12万平方米' measures space, not money).
-        units |= {m.group(2) for m in _BARE_MULTIPLE.finditer(near) if not any(f.start() <= m.start() < f.end() for f in figures)}
-        units |= {m.group(2) for m in _CHINESE_COUNT.finditer(near)}  # '四个教育集团', '近千亩' 
-        units |= {u for u, pattern in (("月", _MONTH), ("日", _DAY)) if pattern.search(near)}
+        units = _units_written(near)
         if not units:
             return "报告提到了这件事,但没有给出这个数字"
         counted = self._counted_thing(query, p)
@@ -713,7 +722,7 @@ class Answerer:
         if (m := _ORDINAL.search(query.raw_text)) and m.group(0) not in p.text and re.search(rf"第.{{1,2}}{m.group(2)}", p.text):
             # '第三针完成率' where the report gives the first and second only.
             return f"报告没有{m.group(0)}的数字"
-        if _STOCK.search(query.raw_text) and not self._asks_change(query) and _only_increases(near, query.units):
+        if _STOCK.search(query.raw_text) and not self._asks_change(query) and _every_number_said_with(_FLOW, near, query.units):
             # '区里一共有多少个停车位': the report gives what was added (新增泊位2738个), not the total.
             return "报告只给出了新增的数字,没有总数"
         if not _PER_ASKED.search(query.raw_text) and "均" not in query.raw_text and _named_only_per_unit(query, near):
@@ -723,9 +732,7 @@ class Answerer:
                 and not _rate_mistyped(query):
             # '城镇登记失业人数是多少': the report gives 失业率 only, a rate and not a count.
             return "报告只给出了比率,没有这个数"
-        if not _PEAK.search(query.raw_text) and (numbers := [m for m in FIGURE.finditer(near) if not query.units
-                                                            or units_fit(query.units, frozenset({_unit_of(m)}))]) \
-                and all(_PEAK.search(re.split(r"[,;。]", near[:m.start()])[-1]) for m in numbers):
+        if not _PEAK.search(query.raw_text) and _every_number_said_with(_PEAK, near, query.units):
             # '全年接待游客多少人次': '单日最高接待游客2.3万人次' is one day's peak, not the year's.
             return "报告只给出了单日或最高的数字"
         if not _SHARE_ASKED.search(query.text) and _named_only_as_whole(query, p.text):

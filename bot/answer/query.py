@@ -1126,8 +1126,11 @@ def _loose_relatives(kb: KnowledgeBase, word: str) -> list[str]:
 
 
 def _report_form(kb: KnowledgeBase, word: str) -> str | None:
-    """The report's form of a word it does not write as such: one character fewer ('普惠托位' for
-    普惠性托位) or a few more inside (_shortened_from); None when it has none, or several."""
+    """The report's form of a word: the word itself, or where the report does not write it, one
+    character fewer ('普惠托位' for 普惠性托位) or a few more inside (_shortened_from); None when
+    it has none, or several."""
+    if word in kb.corpus:
+        return word
     if len(word) >= 4:
         shorter = _words_in(kb, word)
         if len(shorter) == 1:
@@ -1348,7 +1351,7 @@ def _bag(words: list[str]) -> frozenset[str]:
 
 def _english_bags(kb: KnowledgeBase) -> list[tuple[frozenset[str], str, list[str]]]:
     """(its words, alias, report words) for every English alias of two words or more, the
-    largest first; built once, when a question first has English in it."""
+    largest first; built once per report, by warm_up or the first English question."""
     bags = kb.__dict__.get("_english_bags")
     if bags is None:
         by_alias: dict[str, list[str]] = {}
@@ -1363,27 +1366,25 @@ def _english_bags(kb: KnowledgeBase) -> list[tuple[frozenset[str], str, list[str
 
 
 def _english_alias_bags(kb: KnowledgeBase, text: str) -> tuple[list[TermGroup], str]:
-    """English aliases said in other words' order or number ('meal service points for seniors'
-    for 'meal service stations for seniors' is not it, but 'spending on people's livelihoods'
-    is 'livelihood spending'): an alias all of whose words the question says, read as its
-    report words; those words are then taken. Only for aliases whose report word this report
-    uses."""
+    """English aliases said in another order or number ('meal service points for seniors' for
+    'elderly meal service points', 'spending on people's livelihoods' for 'livelihood spending'):
+    an alias all of whose words the question says is read as its report words, and those words
+    are taken. Only for aliases whose report word this report writes (in its own form)."""
     if not _LATIN_WORD.search(text):
         return [], text
-    words = [w for w in english_tokens(text)]
-    said = _bag(words)
+    said = _bag(english_tokens(text))
     if len(said) < 2:
         return [], text
     groups, taken = [], set()
     for bag, alias, canonicals in _english_bags(kb):
         if bag <= said and not bag & taken:
-            own = [f for c in dict.fromkeys(canonicals) if (f := c if c in kb.corpus else _report_form(kb, c))]
+            own = [f for c in dict.fromkeys(canonicals) if (f := _report_form(kb, c))]
             if own:
                 groups.append(TermGroup(alias, own))
                 taken |= bag
     if not taken:
         return [], text
-    rest = " ".join(w for w in _LATIN_WORD.findall(text.lower()) if _bag([stem(w)]) - taken or not _bag([stem(w)]))
+    rest = " ".join(w for w in _LATIN_WORD.findall(text.lower()) if not _bag([stem(w)]) & taken)
     return groups, _LATIN_WORD.sub(" ", text) + " " + rest
 
 
