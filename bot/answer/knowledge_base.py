@@ -63,6 +63,9 @@ class GlossaryNote:
 # Passage ids of the report numbered n are n * ID_SPAN + the shard's own id (a report has a few
 # thousand passages at most).
 ID_SPAN = 1_000_000
+# Passages sharing a word's first two characters, at most this many: checked one by one rather
+# than scanning the whole report first.
+FEW_CANDIDATES = 40
 
 
 @dataclass
@@ -136,10 +139,13 @@ class KnowledgeBase:
         key = (report_id, word, where)
         found = memo.get(key)
         if found is None:
-            if word not in self.report_text(report_id, where):
+            candidates = self._passage_bigrams(report_id, where).get(word[:2], ()) if len(word) >= 2 else ()
+            if len(word) >= 2 and len(candidates) <= FEW_CANDIDATES:
+                # A rare first two characters: their few passages are checked directly.
+                found = frozenset(pid for pid in candidates if word in getattr(self.passages[pid], where))
+            elif word not in self.report_text(report_id, where):
                 found = frozenset()  # one scan of the joined text rules out most words at once
             elif len(word) >= 2:
-                candidates = self._passage_bigrams(report_id, where).get(word[:2], ())
                 found = frozenset(pid for pid in candidates if word in getattr(self.passages[pid], where))
             else:
                 found = frozenset(p.id for p in self.by_report[report_id] if word in getattr(p, where))

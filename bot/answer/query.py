@@ -288,6 +288,7 @@ def warm_up(kb: KnowledgeBase) -> None:
     understand(kb, "暖机")
     _bigram_positions(kb, kb.corpus)
     _english_bags(kb)
+    _english_alias_keys(kb)
     kb.build_indexes()
 
 

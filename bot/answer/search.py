@@ -61,8 +61,8 @@ def _exact_credit(kb: KnowledgeBase, report_id: str, group: TermGroup) -> dict[i
 
 def _fuzzy_credit(group: TermGroup, p: Passage) -> float:
     """Near-misses the typo corrector left: a long word found with one or two characters off."""
-    best = max((fuzz.partial_ratio(alt, p.norm) for alt in group.alternatives if len(alt) >= 3), default=0)
-    return 0.6 if best >= 80 else 0.0
+    near = any(fuzz.partial_ratio(alt, p.norm, score_cutoff=80) for alt in group.alternatives if len(alt) >= 3)
+    return 0.6 if near else 0.0
 
 
 def _contrast_factor(query: Query, p: Passage) -> float:
