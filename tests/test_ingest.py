@@ -57,6 +57,50 @@ def test_html_keeps_the_article_and_the_page_metadata_and_drops_the_furniture():
     assert any(b.heading and b.text.startswith("一、2021年") for b in doc.blocks)
 
 
+PAGE_WITH_INFO_LINE = """<html><head><title>2024年临安区政府工作报告</title></head><body>
+<h1>2024年临安区政府工作报告</h1>
+<div class="info">
+  <span>发布时间：2024-01-19 10:32</span>
+  <span>来源：临安区人民政府办公室</span>
+  <span>浏览次数：3716</span>
+</div>
+<div class="article">
+<p>政府工作报告</p>
+<p>——2024年1月9日在临安区<br>第二届人民代表大会第四次会议上</p>
+<p>区人民政府区长　章明远</p>
+<p>各位代表：</p>
+<p>现在，我代表区人民政府，向大会作工作报告，
+请予审议。</p>
+<h3>一、2023年工作回顾</h3>
+<p>全区实现地区生产总值702.5亿元，增长6.3%。建成“未来社区”〔1〕12个，
+新增就业1.7万人。""" + "城乡融合发展持续深化，共同富裕示范区建设扎实推进。" * 12 + """</p>
+<h3>二、2024年工作安排</h3>
+<p>全年新建“未来社区”8个。</p>
+<p>名词解释</p>
+<p>〔1〕未来社区：以人的需求为中心建设的新型城市社区。</p>
+<p>分享到：微信 微博</p>
+<p>【打印本页】 【关闭窗口】</p>
+<h4>相关链接</h4>
+<p>2023年临安区政府工作报告</p>
+<p>2022年临安区政府工作报告</p>
+</div></body></html>"""
+
+
+def test_a_web_pages_info_line_source_breaks_and_closing_links_are_not_the_report(tmp_path):
+    from bot.parse.structure import parse_document
+
+    path = tmp_path / "linan.html"
+    path.write_text(PAGE_WITH_INFO_LINE, encoding="utf-8")
+    report = parse_document(read_document(path), "linan")
+    # The info line above the report does not end its opening: meeting, date and speaker are read.
+    assert report.meta.speaker == "章明远" and report.meta.meeting_date == "2024-01-09"
+    texts = [p.text for p in report.paragraphs]
+    # A line break in the page's source between Chinese characters is no space.
+    assert any("建成“未来社区”12个,新增就业1.7万人" in t.replace("〔1〕", "") for t in texts), texts[:3]
+    # The links after the report are not part of its last note.
+    assert report.notes[-1].definition == "以人的需求为中心建设的新型城市社区。"
+
+
 def test_pdf_lines_are_rejoined_into_paragraphs_without_headers_or_page_numbers():
     doc = read_document(CORPUS / "2023-jiujiang.pdf")
     source = [line.strip() for line in (CORPUS.parent / "sources" / "2023-jiujiang.txt").read_text(encoding="utf-8").splitlines()
@@ -82,6 +126,34 @@ def test_hard_wraps_of_a_pdf_copy_are_rejoined_and_page_numbers_dropped():
     assert count > 50
     assert any("500万元以上固定资产投资" in line for line in joined)
     assert not any(line.startswith("—") and line.endswith("—") for line in joined)
+
+
+def test_hard_wraps_of_uneven_width_are_rejoined_by_indent_and_by_a_number_cut_in_two():
+    # A copy whose lines hold 28-40 characters (figures and half-width commas are narrow), each
+    # paragraph indented, a number cut at a line's end, a page number between paragraphs.
+    sentences = [f"第{i}项工作稳步推进,全年完成投资{i}.5亿元,同比增长{i}.2%,带动就业{i}00人。" for i in range(1, 40)]
+    paragraphs = ["".join(sentences[i:i + 3]) for i in range(0, 39, 3)]
+    lines = []
+    for n, paragraph in enumerate(paragraphs):
+        width = 30 + n % 9
+        cut = [paragraph[i:i + width] for i in range(0, len(paragraph), width)]
+        lines += ["\u3000\u3000" + cut[0]] + cut[1:]
+        if n == 5:
+            lines.append("- 3 -")
+    lines += ["\u3000\u3000对外开放迈出新步伐。综合保税区进出口额增长2", "3.5%;新增外贸备案企业186家。"]
+    joined, count = unwrap_hard_wraps(lines)
+    assert joined[:len(paragraphs)] == paragraphs
+    assert joined[-1] == "对外开放迈出新步伐。综合保税区进出口额增长23.5%;新增外贸备案企业186家。"
+    assert count == len(lines) - 1 - (len(paragraphs) + 1)  # every line but the page number and the firsts
+
+
+def test_a_numbered_heading_after_a_full_line_starts_its_own_paragraph():
+    # Every line full, the paragraph's last one too (40 characters, ending its sentence).
+    body = "新增高新技术企业312家,总数达到1860家,科技型企业入库2100家。" * 10
+    wrapped = [body[i:i + 40] for i in range(0, len(body), 40)]
+    lines = wrapped * 2 + ["(七)聚焦民生福祉,不断增进人民群众幸福感"] + wrapped * 2
+    joined, _ = unwrap_hard_wraps(lines)
+    assert "(七)聚焦民生福祉,不断增进人民群众幸福感" in joined
 
 
 def test_text_without_hard_wraps_is_left_as_it_is():

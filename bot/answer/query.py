@@ -226,6 +226,10 @@ def _known_terms(kb: KnowledgeBase) -> dict[tuple[int, int, str], list[str]]:
         # word of everyday language is too often one character away from another real word.
         words = {w for w, tag in kb.tokenizer.tags.items() if (tag == "term" and len(w) >= 3) or 4 <= len(w) <= 8}
         words |= {f for note in kb.glossary for f in note.forms if 3 <= len(f) <= 8}
+        # The report words of the curated aliases are terms too ('消费券' for '消废券').
+        words |= {c for _a, c in kb.aliases if 3 <= len(c) <= 8 and not c.isascii()}
+        # And the reports' own places ('浑男区' is 浑南区).
+        words |= {n for r in kb.reports.values() for n in own_place_names(r) if 3 <= len(n) <= 8 and _HAN_ONLY.fullmatch(n)}
         corpus = " ".join(p.norm for p in kb.passages.values())
         table = {}
         for w in sorted(w for w in words if w in corpus):
@@ -386,9 +390,10 @@ def _unknown_positions(kb: KnowledgeBase, corpus: str, run: str) -> set[int]:
 
     known = _alias_words(kb)
     for word in kb.tokenizer.words(run):
-        if word in STOPWORDS or word in known or kb.tokenizer.is_place(word):
-            # Everyday words ('什么', '多少'), alias words, and place names ('青山湖区' is another
-            # district, not a misspelling of ours) are meant as written.
+        if word in STOPWORDS or word in known or kb.tokenizer.is_place(word) or is_time_word(word):
+            # Everyday words ('什么', '多少'), alias words, place names ('青山湖区' is another
+            # district, not a misspelling of ours) and time words ('南海去年' is not 南海区) are
+            # meant as written.
             flush()
         elif len(word) == 1:
             singles.append(at)
@@ -436,6 +441,18 @@ def _alias_words(kb: KnowledgeBase) -> set[str]:
     return words
 
 
+def _aspect_variants(kb: KnowledgeBase, alias: str) -> list[str]:
+    """'找到工作' also as '找到了工作', '买东西' as '买了东西': a verb and its object said with the
+    aspect ending between them."""
+    if len(alias) < 3 or not _HAN_ONLY.fullmatch(alias) or "了" in alias:
+        return []
+    for size in (2, 1):
+        verb = alias[:size]
+        if len(alias) - size >= 2 and kb.tokenizer.tags.get(verb) == "v":
+            return [verb + "了" + alias[size:]]
+    return []
+
+
 def _english_variants(alias: str) -> list[str]:
     """'old communities' also as 'old community', 'charging shed' as 'charging sheds': an English
     alias written in one number matches the other."""
@@ -459,7 +476,7 @@ def _alias_table(kb: KnowledgeBase) -> list[tuple[str, list[str]]]:
     if table is None:
         by_word: dict[str, list[str]] = {}
         for alias, canonical in kb.aliases:
-            for form in [alias] + _english_variants(alias):
+            for form in [alias] + _english_variants(alias) + _aspect_variants(kb, alias):
                 if canonical not in by_word.setdefault(form, []):
                     by_word[form].append(canonical)
         for _alias, canonical in kb.aliases:
@@ -615,9 +632,10 @@ PHRASE_GAP_CHARS = 6
 _PHRASE_GAP = r"[^,.?!;:，。？！；：、]{0,%d}?" % PHRASE_GAP_CHARS
 
 
-def _phrase_table(kb: KnowledgeBase) -> list[tuple[re.Pattern, str, re.Pattern, re.Pattern]]:
-    """(compiled pattern, report word, its last part again, any of its parts) for the phrase patterns whose report word this report
-    uses; of one pattern's several report words, the first the report uses."""
+def _phrase_table(kb: KnowledgeBase) -> list[tuple[re.Pattern, str, re.Pattern, re.Pattern, re.Pattern]]:
+    """(compiled pattern, report word, its last part again, any of its parts, its first part said
+    right before) for the phrase patterns whose report word this report uses; of one pattern's
+    several report words, the first the report uses."""
     table = getattr(kb, "_phrase_table", None)
     if table is None:
         canonicals: dict[str, list[str]] = {}
@@ -634,7 +652,7 @@ def _phrase_table(kb: KnowledgeBase) -> list[tuple[re.Pattern, str, re.Pattern, 
                      for alts in phrase_parts(pattern)]
             # The last part said again a little further on ('老人吃饭的食堂') belongs to the same phrase.
             table.append((re.compile(_PHRASE_GAP.join(parts)), used, re.compile(_PHRASE_GAP + parts[-1]),
-                          re.compile("|".join(parts))))
+                          re.compile("|".join(parts)), re.compile(parts[0] + "的?$")))
         kb._phrase_table = table  # type: ignore[attr-defined]
     return table
 
@@ -647,7 +665,7 @@ def _apply_phrases(kb: KnowledgeBase, text: str) -> str:
     if not table:
         return text
     bounds = said = None
-    for compiled, canonical, last_again, any_part in table:
+    for compiled, canonical, last_again, any_part, first_before in table:
         if canonical in text:
             continue
         for m in compiled.finditer(text):
@@ -673,6 +691,10 @@ def _apply_phrases(kb: KnowledgeBase, text: str) -> str:
                 start = min(i for i, _j in across)
                 # The alias's own report word, where this report uses it, says it more exactly.
                 word = next((c for i, j in across for c in _alias_canonicals(kb, text[i:j]) if c in kb.corpus), canonical)
+            # The first part said just before in other words ('带娃的托儿所…位子') is the same phrase.
+            before = first_before.search(text, 0, start)
+            if before and before.start() in bounds:
+                start = before.start()
             pieces, at = [text[:start]], m.end(1)
             # Between the parts, a part said again ('乱搭乱盖的房子') is the same phrase, not more.
             for i in range(2, len(m.groups()) + 1):
@@ -801,7 +823,21 @@ def question_form(raw: str) -> str:
     expanded, ages in digits as reports write them ('三岁以下' -> 3岁以下, '八十岁' -> 80岁), power
     units in Chinese ('多少MW' -> 多少兆瓦)."""
     text = _AGE_IN_WORDS.sub(_age_in_digits, expand_short_years(match_form(normalize(raw))))
+    text = _ENGLISH_AMOUNT.sub(_amount_in_chinese, text)
     return _POWER_UNIT.sub(lambda m: _POWER_UNITS[m.group(1)], text)
+
+
+# '100 million yuan', 'over 5 billion yuan': amounts as reports write them (亿元以上, 50亿元以上).
+_ENGLISH_AMOUNT = re.compile(r"(?:\b(over|more than|above|at least|exceeding|upwards of)\s+)?(\d+(?:\.\d+)?)\s*"
+                             r"(hundred million|million|billion|thousand)\s+(?:yuan|rmb|renminbi)\b")
+_AMOUNT_SCALE = {"thousand": 1e3, "million": 1e6, "hundred million": 1e8, "billion": 1e9}
+
+
+def _amount_in_chinese(m: re.Match) -> str:
+    value = float(m.group(2)) * _AMOUNT_SCALE[m.group(3)]
+    number, unit = (value / 1e8, "亿元") if value >= 1e8 else (value / 1e4, "万元")
+    said = "" if number == 1 and unit == "亿元" else f"{number:g}"  # '亿元以上项目': one 亿 goes unsaid
+    return f" {said}{unit}{'以上' if m.group(1) else ''} "
 
 
 # '多少MW': the power units reports write in Chinese.
@@ -1007,6 +1043,8 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
                     own, related = present, [w for w in related if w not in present]
             loose = [] if any(w in kb.corpus for w in own + related) else _report_head(kb, alias)
             verb = asks_quantity and _everyday_verb(kb, alias, text)
+            if verb:
+                loose = loose + _report_make_verbs(kb, alias)
             groups.append(TermGroup(alias, own, related, weight=VERB_WEIGHT if verb else 1.0, verb=verb, loose=loose))
     for code in dict.fromkeys(CODE.findall(rest)):
         # 'pm2.5', 'pm10', '5g': one name, letters and digits together; 'pm' alone would find PM2.5
@@ -1046,6 +1084,7 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
             or kb.tokenizer.is_verb(word) and _BEFORE_COUNT.match(text, text.find(word) + len(word)) is not None)
         if verb:
             weight *= VERB_WEIGHT
+            loose = loose + _report_make_verbs(kb, word)
         # A place word that names no place ('城里', '路边') and that the report never says frames
         # the question: it is where, not what.
         frame = (word in FRAME_WORDS or word.isascii() and word.isalpha()
@@ -1181,6 +1220,20 @@ def _everyday_verb(kb: KnowledgeBase, word: str, text: str) -> bool:
     # A verb and its result the report never writes ('找到', '修好', '用上') is the person's own word too.
     return (len(kb.tokenizer.verb_stem(word)) == 1
             or len(word) == 2 and word[1] in _RESULT_COMPLEMENTS and word not in kb.corpus)
+
+
+# What people say for making a thing ('修好了几条路', '盖了几所') and the verbs reports write for it.
+_MAKE_VERBS = frozenset("修盖建造搭弄搞整做办装铺挖开")
+_REPORT_MAKE_VERBS = ("新建改造", "新建改建", "新建", "建成", "改造", "改建", "修建", "建设", "打造", "铺设", "开通", "安装", "加装")
+
+
+def _report_make_verbs(kb: KnowledgeBase, word: str) -> list[str]:
+    """The report's verbs of making, for a person's one-character verb of making: evidence (a
+    loose word) where the report writes its own verb, never enough without the thing made."""
+    stem = kb.tokenizer.verb_stem(word)
+    if len(stem) != 1 or stem not in _MAKE_VERBS or len(word) >= 2 and word in kb.corpus:
+        return []  # '新建' is the report's own verb: it is looked for as it is
+    return [v for v in _REPORT_MAKE_VERBS if v in kb.corpus]
 
 
 def _modifies_next(kb: KnowledgeBase, text: str, word: str) -> bool:

@@ -29,7 +29,7 @@ from bot.language.tokenizer import Tokenizer, prefix_dictionary, select_vocabula
 
 PATH_SEP = " › "
 # Bump when parsing or shard building changes what a shard holds: every shard is rebuilt.
-PARSER_VERSION = "9.15"
+PARSER_VERSION = "9.16"
 
 
 def shard_key(report_sha256: str, userdict_sha256: str, overrides: dict | None) -> str:
@@ -49,8 +49,8 @@ def _path(*parts: str) -> str:
 
 
 # A review sentence about several years ('年均增长6.8%', '“十三五”时期', '较2017年增长'): its
-# figures are not the reviewed year's.
-_PERIOD = re.compile(r"年均|过去五年|五年来|五年间|五年累计|“?十[一二三四]五”?(?:时期|期间|以来)|较20\d\d年|比20\d\d年|是20\d\d年的")
+# figures are not the reviewed year's. A year's average level ('PM2.5年均浓度') is the year's own.
+_PERIOD = re.compile(r"年均(?!浓度|值|气温|降水|降雨)|过去五年|五年来|五年间|五年累计|“?十[一二三四]五”?(?:时期|期间|以来)|较20\d\d年|比20\d\d年|是20\d\d年的")
 
 
 def period_of(sentence: str, meta) -> str:

@@ -87,13 +87,18 @@ def numerals_to_digits(text: str) -> str:
     return _CN_PERCENT.sub(_percent, text)
 
 
+# Characters commonly written for another that looks alike, where the written one is all but
+# unused in its own right: 劵 (a variant nobody means) for 券 in 消费券, 优惠劵.
+_MISWRITTEN = str.maketrans({"劵": "券"})
+
+
 @lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """The one form both report text and questions are compared in."""
     # Lone surrogates (from undecodable input) cannot be encoded, and OpenCC would raise.
     text = _INVISIBLE.sub("", _SURROGATES.sub("\ufffd", text))
     text = unicodedata.normalize("NFKC", text)
-    text = _T2S.convert(text)
+    text = _T2S.convert(text).translate(_MISWRITTEN)
     text = numerals_to_digits(text)
     return re.sub(r"\s+", " ", text).strip()
 

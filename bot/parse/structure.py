@@ -28,12 +28,14 @@ from bot.language.normalize import uses_fullwidth_punctuation
 _CN = "一二三四五六七八九十"
 # Lines of a web page or a reposting site around the report. Their metadata is read before they are dropped.
 _FURNITURE = re.compile(
-    r"^(您现在所在的位置|您当前的位置|当前位置|所在位置|首页\s*[>＞]|分享到|索引号|发布机构|文件编号|公开范围|主题分类|生成日期|发布日期|"
-    r"成文日期|公开日期|有效性|公开方式|文号|浏览量|浏览次数|查看次数|阅读次数|点击数|字体|【\s*字|•|·|关联稿件|相关稿件|相关文章|相关链接|"
+    r"^(您现在所在的位置|您当前的位置|当前位置|所在位置|首页\s*[>＞]|分享到|索引号|发布机构|文件编号|公开范围|主题分类|生成日期|发布日期|发布时间|"
+    r"成文日期|公开日期|有效性|公开方式|文号|浏览量|浏览次数|查看次数|阅读次数|点击数|字体|【\s*(?:字|打印|关闭)|•|·|关联稿件|相关稿件|相关文章|相关链接|"
     r"手机扫码|扫一扫|打印|关闭|下载本页|来源[:：]|新闻来源|信息来源|主办单位|承办单位|主办:|网站标识码|网站地图|联系我们|"
     r".{0,6}ICP备|.{0,6}公网安备|技术支持|版权所有|Copyright|快捷搜索|下面是小编|内部资料)",
     re.IGNORECASE,
 )
+# A web page's links to other articles, after the report.
+_PAGE_TAIL = re.compile(r"^(?:相关链接|相关文章|相关稿件|关联稿件|相关阅读|相关新闻|相关信息|上一篇|下一篇)")
 _MEETING_PAPER = re.compile(r"^.{2,20}(?:人大|人民代表大会).{0,12}会议文件[(（]?\d*[)）]?$")
 _CONTINUED = re.compile(r"[(（](?:下转|上接)第.{1,3}版[)）]")
 _TITLE_WORDS = "政府工作报告"
@@ -53,8 +55,8 @@ _SECTION = re.compile(r"^(?:(\d{1,2})[.．、]|[(（](\d{1,2})[)）])\s*(\S.*)$"
 
 def parse_report(text: str, slug: str, source: str = "") -> Report:
     """Parse a report's plain text (as ``bot.sources`` reads a .txt file)."""
-    lines, _ = unwrap_hard_wraps([line.strip() for line in text.split("\n")])
-    return parse_document(Document(source or slug, "text", [Block(line) for line in lines if line]), slug)
+    lines, _ = unwrap_hard_wraps(text.split("\n"))
+    return parse_document(Document(source or slug, "text", [Block(line.strip()) for line in lines if line.strip()]), slug)
 
 
 def parse_document(doc: Document, slug: str) -> Report:
@@ -133,7 +135,9 @@ def _normalise(text: str) -> str:
 
 def _drop_furniture(lines: list[tuple[str, int]], meta: ReportMeta) -> list[tuple[str, int]]:
     out = []
-    for text, heading in lines:
+    for at, (text, heading) in enumerate(lines):
+        if at > len(lines) / 2 and _PAGE_TAIL.match(text):
+            break  # the page's list of other articles: none of it is the report
         if len(text) <= 80 and (_FURNITURE.match(text) or _MEETING_PAPER.match(text)):
             _read_page_meta(text, meta)
             continue

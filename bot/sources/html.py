@@ -148,6 +148,9 @@ def _article(tree: HTMLParser) -> Node | None:
     return tree.body
 
 
+_SOURCE_BREAK = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])[ \t]*[\r\n]+[ \t]*(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+
+
 def _block_lines(root: Node) -> list[tuple[str, int]]:
     """The text of a subtree, one line per block element or <br>, with heading levels:
     <h1>-<h6>, or a paragraph whose whole text is bold (how CMS editors mark part titles)."""
@@ -157,7 +160,10 @@ def _block_lines(root: Node) -> list[tuple[str, int]]:
 
     def flush() -> None:
         nonlocal level
-        text = re.sub(r"[ \t\u3000\xa0]+", " ", "".join(buffer)).strip()
+        # A line break in the page's source is a space, and none at all between Chinese
+        # characters (the source wrapped a sentence).
+        text = _SOURCE_BREAK.sub("", "".join(buffer))
+        text = re.sub(r"[ \t\n\r\u3000\xa0]+", " ", text).strip()
         if text:
             lines.append((text, level))
         buffer.clear()

@@ -1,0 +1,93 @@
+"""Questions in people's own words find the report's figure: a verb with its aspect ending inside
+an alias ('找到了工作'), a person's verb of making for the report's (修好 for 新建改造), a phrase's
+first part said twice ('带娃的托儿所…位子'), an amount said in English ('over 100 million yuan'),
+a miswritten character (消费劵), a misspelt place name (临按区) — and none of them makes a
+question's own words into something else ('临安去年' stays 去年).
+
+The report below is written for these tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.answer.library import open_library
+from bot.index.indexer import build_index
+
+KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+
+REPORT = """政府工作报告
+
+——2024年1月9日在临安区第二届人民代表大会第四次会议上
+
+临安区人民政府区长 章明远
+
+各位代表：
+
+现在，我代表区人民政府，向大会作工作报告，请予审议。
+
+一、2023年工作回顾
+
+（一）经济稳中向好
+
+全区实现地区生产总值702.5亿元，增长6.3%。城镇居民人均可支配收入76830元，农村居民人均可支配收入47120元。社会消费品零售总额318.6亿元，增长7.9%。城镇新增就业1.72万人，城镇登记失业率2.1%。组织促消费活动80余场，发放消费券2600万元，带动消费6亿元。
+
+（二）城乡面貌持续改善
+
+新建改造青山湖大道、农林大学路等道路16条，通车里程28.4公里。完成锦溪生态修复9公里，集成电路产业园二期建成投用。细颗粒物（PM2.5）年均浓度降至26微克/立方米，空气质量优良率达到93.2%。
+
+二、2024年工作安排
+
+今年经济社会发展的主要预期目标是：地区生产总值增长6%左右；城镇新增就业1.5万人以上。
+
+（一）扩大有效投资
+
+全年实施亿元以上项目120个，完成投资260亿元。新开工亿元以上项目45个。
+
+（二）办好民生实事
+
+1.新增普惠性托位360个。
+
+2.新建改建公厕25座。
+
+3.新建口袋公园8个。
+"""
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("everyday")
+    knowledge = folder / "knowledge"
+    knowledge.mkdir()
+    for name in ("aliases.txt", "userdict.txt"):  # the words people use, as shipped
+        shutil.copy(KNOWLEDGE / name, knowledge)
+    (knowledge / "2024-linan.txt").write_text(REPORT, encoding="utf-8")
+    build_index(knowledge, folder / "index.db")
+    return open_library(folder / "index.db", cache_size=0)
+
+
+@pytest.mark.parametrize("question, expect", [
+    ("临安区去年有多少人新找到了工作?", "1.72万人"),  # 了 inside the alias 找到工作
+    ("临安去年一共修好了几条路?", "16条"),  # 修好 for 新建改造; not 集成电路, not 生态修复
+    ("临安今年帮忙带娃的托儿所能多出几个位子?", "360个"),  # 带娃 and 托儿所 say the one 托位
+    ("临安今年要盖几座厕所?", "25座"),
+    ("临安去年一共发了多少钱的消废劵?", "2600万元"),  # 劵 is written for 券; 废 sounds as 费
+    ("临按区去年农村人平均一年能挣多少钱?", "47120元"),  # 临按 is 临安; 挣钱 is 收入
+    ("去年临安大伙儿买东西一共花了多少钱?", "318.6亿元"),  # 大伙儿 names no thing
+    ("How many projects worth over 100 million yuan will Lin'an carry out this year?", "120个"),
+    ("What was the average PM2.5 level in Lin'an in 2023?", "26微克/立方米"),  # 年均浓度 is the year's own
+    ("What percentage of days had good air quality in Lin'an last year?", "93.2%"),
+])
+def test_everyday_words_find_the_reports_figure(library, question, expect):
+    answer = library.ask(question)
+    assert answer.answered and expect in answer.answer, answer.answer
+
+
+def test_a_time_word_is_no_typo_of_a_place_name(library):
+    # '临安去年' reads 去年 as the year: 去 sounds like 区, but 临安区年 would lose the year asked.
+    answer = library.ask("临安去年新开工了多少个亿元以上项目?")
+    assert not answer.answered or "45个" not in answer.answer, answer.answer
+    answer = library.ask("临安去年城镇新增就业多少人?")
+    assert answer.answered and "1.72万人" in answer.answer, answer.answer
