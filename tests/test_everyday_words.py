@@ -32,7 +32,7 @@ REPORT = """政府工作报告
 
 （一）经济稳中向好
 
-全区实现地区生产总值702.5亿元，增长6.3%。城镇居民人均可支配收入76830元，农村居民人均可支配收入47120元。社会消费品零售总额318.6亿元，增长7.9%。城镇新增就业1.72万人，城镇登记失业率2.1%。组织促消费活动80余场，发放消费券2600万元，带动消费6亿元。
+全区实现地区生产总值702.5亿元，增长6.3%。新开工安置房2100套，交付安置房3200套。城镇居民人均可支配收入76830元，农村居民人均可支配收入47120元。社会消费品零售总额318.6亿元，增长7.9%。城镇新增就业1.72万人，城镇登记失业率2.1%。组织促消费活动80余场，发放消费券2600万元，带动消费6亿元。
 
 （二）城乡面貌持续改善
 
@@ -45,6 +45,8 @@ REPORT = """政府工作报告
 （一）扩大有效投资
 
 全年实施亿元以上项目120个，完成投资260亿元。新开工亿元以上项目45个。
+
+推进托育服务扩容提质，每千人口拥有3岁以下婴幼儿托位数达到4.5个。
 
 （二）办好民生实事
 
@@ -79,6 +81,9 @@ def library(tmp_path_factory):
     ("How many projects worth over 100 million yuan will Lin'an carry out this year?", "120个"),
     ("What was the average PM2.5 level in Lin'an in 2023?", "26微克/立方米"),  # 年均浓度 is the year's own
     ("What percentage of days had good air quality in Lin'an last year?", "93.2%"),
+    ("临安今年准备给两三岁的小娃娃多腾出多少个入托的名额?", "360个"),  # 两三岁 is no age of 23; 腾出 adds
+    ("临安今年托小孩的地方能多出多少个名额?", "360个"),  # the phrase's parts a clause apart
+    ("去年临安交了多少套回迁房?", "3200套"),  # 回迁房 names the 房 of 交…房: 交付 the 安置房
 ])
 def test_everyday_words_find_the_reports_figure(library, question, expect):
     answer = library.ask(question)
@@ -91,3 +96,16 @@ def test_a_time_word_is_no_typo_of_a_place_name(library):
     assert not answer.answered or "45个" not in answer.answer, answer.answer
     answer = library.ask("临安去年城镇新增就业多少人?")
     assert answer.answered and "1.72万人" in answer.answer, answer.answer
+
+
+def test_a_level_reached_is_no_number_of_what_was_added(library):
+    # '每千人口…托位数达到4.5个' says where it stands; '多出' asks what was added (360个).
+    answer = library.ask("临安今年能多出多少个照看三岁以下小娃娃的名额?")
+    assert not answer.answered or "360个" in answer.answer, answer.answer
+
+
+def test_an_age_said_as_a_range_is_no_number():
+    from bot.answer.query import question_form
+
+    assert "23" not in question_form("给两三岁的小娃娃") and "10岁" not in question_form("七八十岁的老人")
+    assert "3岁以下" in question_form("三岁以下")

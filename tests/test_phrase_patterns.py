@@ -102,7 +102,7 @@ def test_without_the_pattern_the_same_question_is_not_answered(tmp_path):
 
 @pytest.mark.parametrize("text", [
     "位子读书",  # the parts out of order
-    "读书学习的这些年都很好位子",  # too far apart
+    "读书学习的这些年里一直都很好的位子",  # too far apart (more than PHRASE_GAP_CHARS between)
     "读书。位子",  # across a sentence's end
     "空气好的日子",  # the report never says 优良天数: the person's own words stay
 ])

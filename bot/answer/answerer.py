@@ -61,6 +61,12 @@ _ATTACHED = re.compile(r"^(惠及|累计|同比|比上年|增幅|增速|总量|�
 # each count what was added or done in the year.
 _STOCK = re.compile(r"一共有|总共有|共有|现有|目前有|全区有|全市有|全县有|有多少|总数|总量是|保有量|保有")
 _FLOW_ASKED = re.compile(r"新增|新建|新开|建|盖|搭|修|装|种|办|招|引进|增加|多出|多了|完成|改造|换|接|剪|理|抓|破|发|投|开了|开业|搞")
+# Refusals that say the passage gives another kind of number of the very thing (where it stands
+# for what was added, or the reverse): it does not answer, and ranks well below one that may.
+_OTHER_KIND_OF_NUMBER = frozenset({"报告只给出了达到的水平,没有新增的数字", "报告只给出了新增的数字,没有总数"})
+# What was added asked in so many words ('多出', '新增'), and a number said as where a thing stands.
+_ADDED_ASKED = re.compile(r"多出|新增|增加|多了|添了|新添|多添|腾出")
+_LEVEL = re.compile(r"达到|达|为|提高到|提升到|增至|降至|控制在|保持在|稳定在")
 _SUMMED = re.compile(r"加起来|合起来|加在一起|算起来|合计")
 # Verbs that say what there is or as of when ('截至2022年底共有'), not a change.
 _NO_CHANGE_VERBS = frozenset("有 是 截至 截止 到 至 拥有 达到 为".split())
@@ -256,9 +262,11 @@ def _every_number_said_with(pattern: re.Pattern, near: str, kinds: tuple[str, ..
     answered by '每千人口托位数达到3.6个') said with the pattern before it in its clause (back to
     the last comma; items joined by 、 share the verb)? With _FLOW: each is what was added or
     done; with _PEAK: each is one day's or the highest."""
-    numbers = [m for m in FIGURE.finditer(near)
+    # An age ('3岁以下婴幼儿') says whose, not how many.
+    numbers = [m for m in FIGURE.finditer(near) if m.group("unit") != "岁" or "岁" in kinds
                if not kinds or units_fit(kinds, frozenset({_unit_of(m)}))]
-    return bool(numbers) and all(pattern.search(_LAST_CLAUSE.split(near[:m.start()])[-1]) for m in numbers)
+    # Up to the number itself: a figure's match may hold its verb ('达到5个').
+    return bool(numbers) and all(pattern.search(_LAST_CLAUSE.split(near[:m.start("num")])[-1]) for m in numbers)
 
 
 # A number of one day or the highest one: not the year's or the total.
@@ -521,8 +529,8 @@ class Answerer:
             year_only = not _CUMULATIVE_ASKED.search(query.raw_text) and self._asks_change(query)
             top = hits[0].score if hits else 0.0
             for hit in hits[:6]:
-                if self._no_such_number(query, hit.passage):
-                    hit.score -= 0.2
+                if reason := self._no_such_number(query, hit.passage):
+                    hit.score -= 0.35 if reason in _OTHER_KIND_OF_NUMBER else 0.2
                 about = "".join(_pieces_about(hit.passage.text, query))
                 if year_only and _CUMULATIVE.search(about):
                     # '去年翻新了多少个老小区': the year's 41个, not '区成立以来累计改造186个'.
@@ -725,6 +733,10 @@ class Answerer:
         if _STOCK.search(query.raw_text) and not self._asks_change(query) and _every_number_said_with(_FLOW, near, query.units):
             # '区里一共有多少个停车位': the report gives what was added (新增泊位2738个), not the total.
             return "报告只给出了新增的数字,没有总数"
+        if (_ADDED_ASKED.search(query.raw_text) and not _CUMULATIVE_ASKED.search(query.raw_text)
+                and not _FLOW.search(near) and _every_number_said_with(_LEVEL, near, query.units)):
+            # '能多出多少个托位': '每千人口拥有托位数达到5个' is where it stands, not what was added.
+            return "报告只给出了达到的水平,没有新增的数字"
         if not _PER_ASKED.search(query.raw_text) and "均" not in query.raw_text and _named_only_per_unit(query, near):
             # '税收收入多少': '规上工业亩均税收36.8万元' is an average per 亩, not the total.
             return "报告只给出了平均数,没有总数"

@@ -626,9 +626,10 @@ _REPORT_NAMED = re.compile(r"(?<!\d)(20\d\d)\s*年?(?:的|度)?\s*(?:(?:\S{0,8}?
                            r"|(?<!\d)(20\d\d)(?:'s)?\s+(?:government\s+)?work\s+report")
 
 
-# At most this many characters between the parts of a phrase pattern ('孩子读书的位子'), within
-# a clause; spaces included (where the question named its place or '多长', a space is left).
-PHRASE_GAP_CHARS = 6
+# At most this many characters between the parts of a phrase pattern ('孩子读书的位子', '托小孩的
+# 地方能多出多少个名额'), within a clause; spaces included (where the question named its place or
+# '多长', or asked '多少个', spaces are left).
+PHRASE_GAP_CHARS = 10
 _PHRASE_GAP = r"[^,.?!;:，。？！；：、]{0,%d}?" % PHRASE_GAP_CHARS
 
 
@@ -672,11 +673,22 @@ def _apply_phrases(kb: KnowledgeBase, text: str) -> str:
             if bounds is None:
                 bounds = kb.tokenizer.boundaries(text)
                 said = [(i, i + len(a)) for a in _aliases_present(kb, text) for i in positions(text, a)]
-            if m.start() not in bounds or m.end() not in bounds:
+            # Each part a word of its own, or said right after the one before ('受益' for 受…益):
+            # '交了多少套回迁房' does not end in the part 房.
+            if m.end() not in bounds or any(m.start(i) not in bounds and m.start(i) != m.end(i - 1)
+                                            for i in range(1, len(m.groups()) + 1)):
                 continue
             end, further = m.end(), last_again.match(text, m.end())
             if further and further.end() in bounds:
                 end = further.end()
+            last = len(m.groups())
+            # An alias whose last character is the pattern's last part names the thing more
+            # exactly ('交了多少套回迁房': 回迁房, not any 房): the pattern says only the rest.
+            named = [(i, j) for i, j in said if m.end(last - 1) <= i < m.start(last) and j == m.end()]
+            if named:
+                i, _j = named[0]
+                text, bounds = text[:m.start()] + text[m.end(1):i] + canonical + " " + text[i:], None
+                break
             # An alias said word for word, reaching past what the pattern matched, says it more
             # exactly ('给老人吃饭' is 老年食堂 where the pattern takes 助餐点; '汽车充电' is
             # 充电桩). One inside the match says less ('小公园' of '巴掌大的小公园').
@@ -812,6 +824,9 @@ _AGE_IN_WORDS = re.compile(r"([一二两三四五六七八九十]{1,3})(?=周?�
 
 def _age_in_digits(m: re.Match) -> str:
     words = m.group(1)
+    digits = [_CHINESE_DIGITS.get(c) for c in words.replace("十", "")]
+    if any(a is not None and b == a + 1 for a, b in zip(digits, digits[1:])):
+        return ""  # '两三岁', '七八十岁': about that age, no one number to hold the report to
     if "十" in words:
         tens, _, ones = words.partition("十")
         return str(_CHINESE_DIGITS.get(tens, 1) * 10 + _CHINESE_DIGITS.get(ones, 0) if tens or ones else 10)
@@ -891,15 +906,40 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     stripped = _COUNT_ASKED.sub(r" \1 ", stripped)
     stripped = _MORE_DONE.sub("新增", stripped)
     stripped = _gather_english_aliases(kb, stripped)
+    said_before = stripped
     stripped = _apply_phrases(kb, stripped)
     stripped = _join_alias_across_de(kb, stripped)
     rewritten, aliases = _apply_aliases(kb, stripped)
     q.foreign_places = [w for w in kb.tokenizer.words(stripped) if _is_foreign_place(kb, w)] + _unknown_place_names(kb, stripped)
     q.groups = _groups(kb, stripped, aliases, q.asks_quantity, english_names(raw))[:MAX_GROUPS]
+    _add_phrase_kin(kb, q.groups, said_before, stripped)
     for g in q.groups:
         _add_verb_first_forms(kb, g)
         _add_amount_heads(kb, g)
     return q
+
+
+def _add_phrase_kin(kb: KnowledgeBase, groups: list[TermGroup], before: str, after: str) -> None:
+    """'给两三岁的小娃娃多腾出几个入托的名额': 入托…名额 is 托位, and 小娃娃 beside it is said in the
+    words of that phrase's first part (带娃, 看小孩): it names who the 托位 are for, and a
+    passage of 托位 says it."""
+    applied = [(canonical, chars) for canonical, chars in _phrase_first_chars(kb).items()
+               if canonical in after and canonical not in before]
+    for g in groups:
+        if g.word in (c for c, _chars in applied) or not _HAN_ONLY.fullmatch(g.word) or len(g.word) > 3:
+            continue
+        g.related += [c for c, chars in applied if set(g.word) <= chars and c not in g.related]
+
+
+def _phrase_first_chars(kb: KnowledgeBase) -> dict[str, set[str]]:
+    """{report word of a phrase pattern: the characters of its first part's words}."""
+    table = kb.__dict__.get("_phrase_first_chars")
+    if table is None:
+        table = {}
+        for pattern, canonical in kb.phrases:
+            table.setdefault(canonical, set()).update("".join(phrase_parts(pattern)[0]))
+        kb.__dict__["_phrase_first_chars"] = table
+    return table
 
 
 def _add_amount_heads(kb: KnowledgeBase, group: TermGroup) -> None:
@@ -931,7 +971,7 @@ def _add_verb_first_forms(kb: KnowledgeBase, group: TermGroup) -> None:
 _MORE_DONE = re.compile(r"(?<![很更最好许至这那得太么])多(?![少大长高远久快重宽深个年次万亿元余种])([\u4e00-\u9fff])了")
 
 
-FRAME_WORDS = frozenset("方式 方法 办法 措施 举措 内容 方面 做法 情况 成绩 成果 效果 进展 事情 东西 事 哪方面 工作 具体 报告 文件 "
+FRAME_WORDS = frozenset("方式 方法 办法 措施 举措 内容 方面 做法 情况 成绩 成果 效果 进展 事情 东西 事 哪方面 工作 具体 报告 文件 帮忙 帮着 "
                         "主要 重点 有关 相关 荣誉 称号 地方 方向 思路 要求 安排 打算 政策 政府 人家 "
                         # The dimension asked ('多大面积'), read into the units; and the directions
                         # that complete a verb ('派下去').
@@ -1081,9 +1121,11 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
         # A verb with its result ('找到饭碗') takes an object; it does not describe the noun after it.
         verb = asks_quantity and (_everyday_verb(kb, word, text) and (
             len(word) == 2 and word[1] in _RESULT_COMPLEMENTS or not _modifies_next(kb, text, word))
-            or kb.tokenizer.is_verb(word) and _BEFORE_COUNT.match(text, text.find(word) + len(word)) is not None)
+            or kb.tokenizer.is_verb(word) and _BEFORE_COUNT.match(text, text.find(word) + len(word)) is not None
+            or _brings_out(word) and _COUNT_NEXT.match(text, text.find(word) + len(word)) is not None)
         if verb:
             weight *= VERB_WEIGHT
+        if verb:
             loose = loose + _report_make_verbs(kb, word)
         # A place word that names no place ('城里', '路边') and that the report never says frames
         # the question: it is where, not what.
@@ -1204,6 +1246,13 @@ def _shortened_from(kb: KnowledgeBase, word: str) -> str | None:
 
 # Right before the count: the verb of what was done ('腾出了多少个名额'), however the report says it.
 _BEFORE_COUNT = re.compile(r"[了过]?(?:多少|几)")
+# The count as it stands while the question is read ('腾出 多少 名额'): spaced apart.
+_COUNT_NEXT = re.compile(r"\s*[了过]?\s*(?:多少|几)")
+
+
+def _brings_out(word: str) -> bool:
+    """'腾出', '空出', '挪出': a verb of bringing out, said of places or posts made available."""
+    return len(word) == 2 and word[1] == "出" and word[0] in "腾空挪让拿抽划匀留多"
 _RESULT_COMPLEMENTS = frozenset("到好上起完成出掉")
 
 
@@ -1224,12 +1273,17 @@ def _everyday_verb(kb: KnowledgeBase, word: str, text: str) -> bool:
 
 # What people say for making a thing ('修好了几条路', '盖了几所') and the verbs reports write for it.
 _MAKE_VERBS = frozenset("修盖建造搭弄搞整做办装铺挖开")
+_REPORT_ADD_VERBS = ("新增", "增加", "新建")
 _REPORT_MAKE_VERBS = ("新建改造", "新建改建", "新建", "建成", "改造", "改建", "修建", "建设", "打造", "铺设", "开通", "安装", "加装")
 
 
 def _report_make_verbs(kb: KnowledgeBase, word: str) -> list[str]:
-    """The report's verbs of making, for a person's one-character verb of making: evidence (a
-    loose word) where the report writes its own verb, never enough without the thing made."""
+    """The report's verbs of making, for a person's one-character verb of making, and its verbs
+    of adding for a verb of bringing out ('腾出', '空出'): evidence (a loose word) where the report
+    writes its own verb, never enough without the thing made."""
+    if _brings_out(word):
+        # '多腾出几个名额', '空出多少个车位': what was added, as the report says it.
+        return [v for v in _REPORT_ADD_VERBS if v in kb.corpus]
     stem = kb.tokenizer.verb_stem(word)
     if len(stem) != 1 or stem not in _MAKE_VERBS or len(word) >= 2 and word in kb.corpus:
         return []  # '新建' is the report's own verb: it is looked for as it is
@@ -1295,10 +1349,12 @@ def _whole_unknown_runs(kb: KnowledgeBase, text: str, groups: list[TermGroup], o
                 groups.append(TermGroup(pair, [compound], related=[pair]))
             else:
                 # '养着', '种了': a verb of one character with its ending, as in _groups.
-                verb = asks_quantity and _everyday_verb(kb, pair, text)
+                verb = asks_quantity and (_everyday_verb(kb, pair, text) or _brings_out(pair)
+                                          and _COUNT_NEXT.match(text, text.find(pair) + 2) is not None)
+                loose = _loose_relatives(kb, pair) + (_report_make_verbs(kb, pair) if verb else [])
                 groups.append(TermGroup(pair, [pair], related=kb.synonyms.get(pair, [])[:8],
                                         weight=UNKNOWN_WEIGHT * (VERB_WEIGHT if verb else 1.0),
-                                        loose=_loose_relatives(kb, pair), verb=verb))
+                                        loose=loose, verb=verb))
         run.clear()
 
     for token in tokens:

@@ -54,9 +54,24 @@ def _exact_credit(kb: KnowledgeBase, report_id: str, group: TermGroup) -> dict[i
             for pid in kb.containing(report_id, alt):
                 credit[pid] = max(credit.get(pid, 0), 0.85)
     for alt in group.alternatives:
+        ends_words = _verb_ending_words(kb, report_id, alt) if group.verb and len(alt) == 1 else None
         for pid in kb.containing(report_id, alt):
-            credit[pid] = 1.0
+            # A person's one-character verb is said where it ends a word of the report ('装' of
+            # 加装); where it only starts one ('修' of 生态修复) another verb holds it: evidence.
+            credit[pid] = 1.0 if ends_words is None or pid in ends_words else max(credit.get(pid, 0.0), LOOSE_CREDIT)
     return credit
+
+
+def _verb_ending_words(kb: KnowledgeBase, report_id: str, char: str) -> frozenset[int]:
+    """Passages where the character ends a two-character word of the vocabulary ('加装', '新建')."""
+    memo = kb.__dict__.setdefault("_verb_ending_words", {})
+    key = (report_id, char)
+    if key not in memo:
+        freq = kb.tokenizer.freq
+        memo[key] = frozenset(pid for pid in kb.containing(report_id, char)
+                              if any(i > 0 and freq(kb.passages[pid].norm[i - 1:i + 1]) > 0
+                                     for i, c in enumerate(kb.passages[pid].norm) if c == char))
+    return memo[key]
 
 
 def _fuzzy_credit(group: TermGroup, p: Passage) -> float:
