@@ -650,7 +650,7 @@ class Answerer:
             return False
         _g, phrase = self._counted_phrase(query)
         for other in query.groups:
-            if (other.frame or other.verb or len(other.word) < 2 or other.word.isascii()
+            if (other.frame or other.verb or len(other.word) < 2
                     or known_to_report(self.kb, p.report_id, other)):
                 continue
             # A word the report never uses that names the thing ('进出口总额', '常住人口') makes it

@@ -1530,7 +1530,9 @@ def _english_groups(kb: KnowledgeBase, text: str, names: frozenset = frozenset()
             # less than a phrase ('old neighborhoods') or a report word.
             groups.append(TermGroup(word, kb.english[word][:6], weight=0.6))
         elif word not in ENGLISH_STOPWORDS and not word.isdigit() and word not in names:
-            groups.append(TermGroup(word, [word], frame=True))
+            # A word the aliases give for a report word this report never writes ('cpi' for
+            # 居民消费价格) names what is asked, and the report lacks it: not a frame.
+            groups.append(TermGroup(word, [word], frame=word not in _alias_order(kb)))
         i += 1
     return groups
 
