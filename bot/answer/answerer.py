@@ -257,6 +257,13 @@ _ORDINAL = re.compile(r"第([一二三四五六七八九十\d]{1,2})(针|剂|次
 _LAST_CLAUSE = re.compile(r"[,;。]")
 
 
+def _up_to(p: Passage) -> str:
+    """The passage's sentence up to the passage's end: what leads into its clause ('畜牧业稳定发展,
+    全年出栏…'), not the clauses after it ('…其中护理型床位占比72%;完成困难老年人家庭适老化改造')."""
+    at = p.sentence_norm.find(p.norm)
+    return p.sentence_norm[:at + len(p.norm)] if at >= 0 else p.sentence_norm
+
+
 def _every_number_said_with(pattern: re.Pattern, near: str, kinds: tuple[str, ...] = ()) -> bool:
     """Is each number of the pieces (of the kinds asked, when the question says: '多少家' is not
     answered by '每千人口托位数达到3.6个') said with the pattern before it in its clause (back to
@@ -847,7 +854,7 @@ class Answerer:
                     and not self.kb.tokenizer.is_verb(other.word) and not _said_with_one_char_off(other.word + g.word, p.norm)
                     # Not a word cut out of another ('比重要增长' is 比重/要, not 比/重要).
                     and (end == len(other.word) or phrase[end - len(other.word) - 1:end - len(other.word) + 1] not in self.kb.corpus)
-                    and not any(alt in where for alt in other.alternatives + other.related for where in (p.sentence_norm, p.context))):
+                    and not any(alt in where for alt in other.alternatives + other.related for where in (_up_to(p), p.context))):
                 # '肉牛出栏多少头': the passage counts 出栏 of another kind ('生猪出栏118.6万头'); the
                 # kind the question names right before it is not there.
                 return f"报告没有“{other.word}{g.word}”的数字"

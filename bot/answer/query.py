@@ -57,7 +57,7 @@ _PERSON_FACTS = re.compile(r"哪里人|哪儿人|籍贯|老家|年龄|几岁|多
 _POPULATION_AGE = re.compile(r"平均|人均|预期寿命|寿命|能活|活到")
 _ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?!乎)|百分之几|多大|多高|多长|多远|多快|how many|how much|哪天|哪一天|什么时候|何时|几号|哪年|"
                             r"population|how large|how big|how long|\bamount\b|\bnumber of\b|\bvalue of\b")
-_MEASURE_QUESTION = re.compile(r"(?:几|多少)(家|处|条|场|所|栋|幢|台|部|辆|件|项|次|户|座|亩|株|棵|盏|套|宗|批|剂次|起|万?株|万?吨|张|列|趟|头|只|艘|度|个)")
+_MEASURE_QUESTION = re.compile(r"(?:几|多少)(家|处|条|场|所|栋|幢|台|部|辆|件|项|次|户|座|亩|株|棵|盏|套|宗|批|剂次|起|万?株|万?吨|张|列|趟|头|只|艘|度|天|个)")
 
 
 _TARGET = re.compile(r"目标|预期|计划|打算|力争|target|goal")
@@ -104,6 +104,9 @@ def units_fit(kinds: tuple[str, ...] | str, units: frozenset) -> bool:
 
 
 def _unit_fits(kind: str, units: frozenset) -> bool:
+    if kind == "天":
+        # '优良天数有多少天': a count of days, not the share of them ('优良天数比例86.3%').
+        return any(u in ("天", "个工作日", "工作日") for u in units)
     if kind != "date":
         # Spans of time ('压缩至15个工作日') count no things.
         units = frozenset(u for u in units if u not in ("年", "月", "日", "天", "个工作日", "工作日", "个月")) or frozenset()
