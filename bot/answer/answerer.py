@@ -431,10 +431,38 @@ def _pieces_about(text: str, query: Query) -> list[str]:
     return [p for p, k in zip(pieces, keep) if k]
 
 
-def _said_with_one_char_off(word: str, text: str) -> bool:
+def _is_word(tokenizer, word: str) -> bool:
+    """A word of the language: jieba's dictionary or the thesaurus has it ('肉牛', not '新曾')."""
+    from bot.language.thesaurus import _classes_of
+
+    return tokenizer.freq(word) > 0 or word in _classes_of()
+
+
+def _is_thing(word: str) -> bool:
+    """A person, animal or object by the thesaurus (Cilin's classes A and B: 肉牛, 肉鸡), not a
+    process or a state ('生长' beside 生产 is a slip, not another kind)."""
+    from bot.language.thesaurus import _classes_of
+
+    return any(code[0] in "AB" for code in _classes_of().get(word, ()))
+
+
+def _said_with_one_char_off(word: str, text: str, kind_length: int = 0, tokenizer=None) -> bool:
     """Does the text say the word, perhaps with one character changed ('生长总值' in '生产总值'):
-    a typo, not another thing? One search for each character left open."""
-    return any(re.search(re.escape(word[:i]) + "." + re.escape(word[i + 1:]), text) for i in range(len(word)))
+    a typo, not another thing? One search for each character left open. With `kind_length`, the
+    word starts with a kind of the thing ('肉牛' of 肉牛出栏): a change there that makes another
+    thing sounding otherwise ('肉鸡出栏') is another kind, not a typo."""
+    for i in range(len(word)):
+        m = re.search(re.escape(word[:i]) + "." + re.escape(word[i + 1:]), text)
+        if m is None:
+            continue
+        if i < kind_length and tokenizer is not None:
+            said = m.group(0)[:kind_length]
+            from pypinyin import lazy_pinyin
+
+            if _is_thing(said) and _is_thing(word[:kind_length]) and lazy_pinyin(said[i]) != lazy_pinyin(word[i]):
+                continue
+        return True
+    return False
 
 
 def _pieces_around(text: str, group: TermGroup) -> str:
@@ -846,12 +874,14 @@ class Answerer:
             if other is g or other.frame or other.verb or len(other.word) < 2 or other.word.isascii():
                 continue
             end = phrase.find(other.word) + len(other.word)
-            # A word, not a typo ('新曾就业'): jieba knows it.
-            unknown = not known_to_report(self.kb, p.report_id, other) and self.kb.tokenizer.freq(other.word) > 0
-            if unknown and 0 < end == at and not _said_with_one_char_off(other.word + g.word, p.norm):
+            # A word, not a typo ('新曾就业'): jieba or the thesaurus knows it.
+            unknown = not known_to_report(self.kb, p.report_id, other) and _is_word(self.kb.tokenizer, other.word)
+            if unknown and 0 < end == at and not _said_with_one_char_off(other.word + g.word, p.norm, len(other.word),
+                                                                         self.kb.tokenizer):
                 return f"报告没有“{other.word}{g.word}”的数字"
             if (0 < end == at and not other.site and other.word in other.alternatives and other.word in self.kb.corpus
-                    and not self.kb.tokenizer.is_verb(other.word) and not _said_with_one_char_off(other.word + g.word, p.norm)
+                    and not self.kb.tokenizer.is_verb(other.word)
+                    and not _said_with_one_char_off(other.word + g.word, p.norm, len(other.word), self.kb.tokenizer)
                     # Not a word cut out of another ('比重要增长' is 比重/要, not 比/重要).
                     and (end == len(other.word) or phrase[end - len(other.word) - 1:end - len(other.word) + 1] not in self.kb.corpus)
                     and not any(alt in where for alt in other.alternatives + other.related for where in (_up_to(p), p.context))):
