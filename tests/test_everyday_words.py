@@ -134,3 +134,9 @@ def test_a_number_of_another_kind_of_the_thing_is_not_an_answer(library, questio
 def test_the_things_themselves_are_answered(library, question, expect):
     answer = library.ask(question)
     assert answer.answered and expect in answer.answer, answer.answer
+
+
+def test_the_day_asked_is_no_word_to_look_for(library):
+    # '在哪一天' asks a date: its 一天 is not a thing the report must say.
+    answer = library.ask("临安区2024年政府工作报告是在哪一天向人代会作的?")
+    assert answer.answered and "2024年1月9日" in answer.answer, answer.answer

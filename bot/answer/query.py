@@ -272,6 +272,7 @@ _HAN_RUN3 = re.compile(r"[\u4e00-\u9fff]{3,}")
 _LAST_YEAR_SAID = re.compile(r"去年|上年|过去一年")
 _LAST_YEAR = re.compile(r"去年|上年|上一年|过去一年|last year")
 _THIS_YEAR = re.compile(r"今年|本年|this year")
+_WHEN_ASKED = re.compile(r"哪一天|哪天|哪一年|哪年|什么时候|何时|几月几[日号]|哪个月")
 _DIMENSION_ASKED = re.compile(r"多长|多宽|多大|多高|多远|多深|多重|多久")
 _COUNT_ASKED = re.compile(r"(几|多少)(?:万|亿)?(?:个|家|所|座|条|项|人次|人|次|件|台|辆|栋|幢|户|亩|株|棵|盏|套|位|名|批|处|场|间|张|列|趟|"
                           r"头|只|艘|吨|对|管|部|根|平方公里|平方米|公里|公顷|千瓦时|千瓦|立方米|米|天|小时|个月|元|块钱?)")
@@ -906,6 +907,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     stripped = _YEAR.sub(" ", stripped)
     # '有多大', '多长', '多少张(床)': read into the units asked, not words to look for.
     stripped = _DIMENSION_ASKED.sub(" ", stripped)
+    stripped = _WHEN_ASKED.sub(" ", stripped)  # '在哪一天': a date asked, not 一天
     stripped = _COUNT_ASKED.sub(r" \1 ", stripped)
     stripped = _MORE_DONE.sub("新增", stripped)
     stripped = _gather_english_aliases(kb, stripped)
