@@ -154,6 +154,13 @@ def test_a_title_line_over_a_numbered_list_announces_it():
     assert len(items) == 3 and all(p.topic == "2023年为民办实事项目:" for p in items)
 
 
+def test_an_announcement_naming_its_list_may_carry_a_number():
+    text = NUMBERED_LIST.replace("今年集中财力办好以下三件为民办实事：", "今年集中财力办好三件为民办实事，安排实事资金18.6亿元：")
+    report = parse_report(text, "2023-qingxi", "2023-qingxi.txt")
+    items = [p for p in report.paragraphs if p.text[:2] in ("1.", "2.", "3.")]
+    assert len(items) == 3 and all(p.topic == "坚持尽力而为、量力而行,今年集中财力办好三件为民办实事,安排实事资金18.6亿元:" for p in items)
+
+
 @pytest.mark.parametrize("norm, found", [
     ("城镇和农村居民人均可支配收入分别达到88216元和53407元", " 城镇居民人均可支配收入 农村居民人均可支配收入"),
     ("城乡居民人均可支配收入分别增长5%和7%", " 城镇居民人均可支配收入 农村居民人均可支配收入"),

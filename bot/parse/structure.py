@@ -332,6 +332,7 @@ def _is_lead(sentence: str, first: bool) -> bool:
 
 
 # A short line with no mark of a sentence (a year may open it), and the first item of a list.
+_LIST_NAMED = re.compile(r"实事|民生工程|惠民工程")  # the lists reports announce by name
 _LIST_TITLE = re.compile(r"(?:\d{4}年)?[^\d\s,;。:!?]{2,24}")
 _FIRST_ITEM = re.compile(r"(?:1|一)[.．、]|[(（](?:1|一)[)）]")
 
@@ -346,7 +347,9 @@ def _read_under_announcements(paragraphs: list[Paragraph]) -> None:
             announcement, where = "", (paragraph.part, paragraph.chapter)
         # The announcing sentence may close a paragraph ('持续办好为民办实事。…办好以下十二件为民办实事:').
         text = paragraph.text.strip().rsplit("。", 1)[-1]
-        if text.endswith(":") and len(text) <= 40 and not re.search(r"\d", text):
+        # A number in it is content, unless the line names the list it announces ('办好十件民生
+        # 实事,全年安排民生实事资金18.6亿元:').
+        if text.endswith(":") and (len(text) <= 40 and not re.search(r"\d", text) or len(text) <= 60 and _LIST_NAMED.search(text)):
             announcement = text  # its colon kept: the topic says it announces a list
             continue
         following = paragraphs[n + 1].text.strip() if n + 1 < len(paragraphs) else ""
