@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from bot.parse.figures import FIGURE
 from bot.answer.knowledge_base import GlossaryNote, KnowledgeBase, Passage, ReportInfo, match_form, spelled_out
 from bot.language.normalize import as_published, normalize, to_traditional, without_surrogates
+from bot.language.thesaurus import knows, names_a_thing
 from bot.answer.query import CODE, Query, TermGroup, is_time_word, positions, site_names, understand, units_fit, warm_up
 from bot.answer.search import (CLAUSE_MARKS, Hit, known_to_report, match_glossary, matches_rarest, misses_indicator, misses_rare_name,
                                misses_report_word, prepare as prepare_search, rank, rare_names, rare_site, unknown_share)
@@ -63,7 +64,9 @@ _STOCK = re.compile(r"一共有|总共有|共有|现有|目前有|全区有|全�
 _FLOW_ASKED = re.compile(r"新增|新建|新开|建|盖|搭|修|装|种|办|招|引进|增加|多出|多了|完成|改造|换|接|剪|理|抓|破|发|投|开了|开业|搞")
 # Refusals that say the passage gives another kind of number of the very thing (where it stands
 # for what was added, or the reverse): it does not answer, and ranks well below one that may.
-_OTHER_KIND_OF_NUMBER = frozenset({"报告只给出了达到的水平,没有新增的数字", "报告只给出了新增的数字,没有总数"})
+ONLY_ADDED = "报告只给出了新增的数字,没有总数"
+ONLY_LEVEL = "报告只给出了达到的水平,没有新增的数字"
+_OTHER_KIND_OF_NUMBER = frozenset({ONLY_ADDED, ONLY_LEVEL})
 # What was added asked in so many words ('多出', '新增'), and a number said as where a thing stands.
 _ADDED_ASKED = re.compile(r"多出|新增|增加|多了|添了|新添|多添|腾出")
 _LEVEL = re.compile(r"达到|达|为|提高到|提升到|增至|降至|控制在|保持在|稳定在")
@@ -431,22 +434,7 @@ def _pieces_about(text: str, query: Query) -> list[str]:
     return [p for p, k in zip(pieces, keep) if k]
 
 
-def _is_word(tokenizer, word: str) -> bool:
-    """A word of the language: jieba's dictionary or the thesaurus has it ('肉牛', not '新曾')."""
-    from bot.language.thesaurus import _classes_of
-
-    return tokenizer.freq(word) > 0 or word in _classes_of()
-
-
-def _is_thing(word: str) -> bool:
-    """A person, animal or object by the thesaurus (Cilin's classes A and B: 肉牛, 肉鸡), not a
-    process or a state ('生长' beside 生产 is a slip, not another kind)."""
-    from bot.language.thesaurus import _classes_of
-
-    return any(code[0] in "AB" for code in _classes_of().get(word, ()))
-
-
-def _said_with_one_char_off(word: str, text: str, kind_length: int = 0, tokenizer=None) -> bool:
+def _said_with_one_char_off(word: str, text: str, kind_length: int = 0) -> bool:
     """Does the text say the word, perhaps with one character changed ('生长总值' in '生产总值'):
     a typo, not another thing? One search for each character left open. With `kind_length`, the
     word starts with a kind of the thing ('肉牛' of 肉牛出栏): a change there that makes another
@@ -455,11 +443,11 @@ def _said_with_one_char_off(word: str, text: str, kind_length: int = 0, tokenize
         m = re.search(re.escape(word[:i]) + "." + re.escape(word[i + 1:]), text)
         if m is None:
             continue
-        if i < kind_length and tokenizer is not None:
+        if i < kind_length:
             said = m.group(0)[:kind_length]
             from pypinyin import lazy_pinyin
 
-            if _is_thing(said) and _is_thing(word[:kind_length]) and lazy_pinyin(said[i]) != lazy_pinyin(word[i]):
+            if names_a_thing(said) and names_a_thing(word[:kind_length]) and lazy_pinyin(said[i]) != lazy_pinyin(word[i]):
                 continue
         return True
     return False
@@ -767,11 +755,11 @@ class Answerer:
             return f"报告没有{m.group(0)}的数字"
         if _STOCK.search(query.raw_text) and not self._asks_change(query) and _every_number_said_with(_FLOW, near, query.units):
             # '区里一共有多少个停车位': the report gives what was added (新增泊位2738个), not the total.
-            return "报告只给出了新增的数字,没有总数"
+            return ONLY_ADDED
         if (_ADDED_ASKED.search(query.raw_text) and not _CUMULATIVE_ASKED.search(query.raw_text)
                 and not _FLOW.search(near) and _every_number_said_with(_LEVEL, near, query.units)):
             # '能多出多少个托位': '每千人口拥有托位数达到5个' is where it stands, not what was added.
-            return "报告只给出了达到的水平,没有新增的数字"
+            return ONLY_LEVEL
         if not _PER_ASKED.search(query.raw_text) and "均" not in query.raw_text and _named_only_per_unit(query, near):
             # '税收收入多少': '规上工业亩均税收36.8万元' is an average per 亩, not the total.
             return "报告只给出了平均数,没有总数"
@@ -875,13 +863,13 @@ class Answerer:
                 continue
             end = phrase.find(other.word) + len(other.word)
             # A word, not a typo ('新曾就业'): jieba or the thesaurus knows it.
-            unknown = not known_to_report(self.kb, p.report_id, other) and _is_word(self.kb.tokenizer, other.word)
-            if unknown and 0 < end == at and not _said_with_one_char_off(other.word + g.word, p.norm, len(other.word),
-                                                                         self.kb.tokenizer):
+            unknown = not known_to_report(self.kb, p.report_id, other) and (
+                self.kb.tokenizer.freq(other.word) > 0 or knows(other.word))
+            if unknown and 0 < end == at and not _said_with_one_char_off(other.word + g.word, p.norm, len(other.word)):
                 return f"报告没有“{other.word}{g.word}”的数字"
             if (0 < end == at and not other.site and other.word in other.alternatives and other.word in self.kb.corpus
                     and not self.kb.tokenizer.is_verb(other.word)
-                    and not _said_with_one_char_off(other.word + g.word, p.norm, len(other.word), self.kb.tokenizer)
+                    and not _said_with_one_char_off(other.word + g.word, p.norm, len(other.word))
                     # Not a word cut out of another ('比重要增长' is 比重/要, not 比/重要).
                     and (end == len(other.word) or phrase[end - len(other.word) - 1:end - len(other.word) + 1] not in self.kb.corpus)
                     and not any(alt in where for alt in other.alternatives + other.related for where in (_up_to(p), p.context))):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot.knowledge.curated import is_phrase_pattern
 from bot.errors import IndexInvalid, IndexMissing
+from bot.parse.report import LIST_NAMED
 from bot.index.schema import SCHEMA_VERSION
 from bot.language.normalize import normalize
 from bot.language.tokenizer import Tokenizer
@@ -261,7 +262,6 @@ def report_info(row: sqlite3.Row) -> ReportInfo:
     return ReportInfo(**values)
 
 
-_LIST_PART = re.compile(r"实事|民生工程|惠民工程")
 _PART_NUMBERING = re.compile(r"^[一二三四五六七八九十]+、|(?:19|20)\d\d年")
 
 
@@ -269,7 +269,7 @@ def list_part(section: str) -> str:
     """A part that is itself a list of projects ('四、2023年为民办实事') names what each item under
     it is, as a chapter's lead phrase does; the review and plan parts name nothing."""
     part = section.split("›")[0].strip()
-    return _PART_NUMBERING.sub("", part) if _LIST_PART.search(part) else ""
+    return _PART_NUMBERING.sub("", part) if LIST_NAMED.search(part) else ""
 
 
 def _load(path: Path, conn: sqlite3.Connection, aliases: list[tuple[str, str]], offset: int,

@@ -37,6 +37,10 @@ SPAN = re.compile(r"五年|年均|平均每年|每年平均|十[一二三四]五
 _LIST = re.compile(r"哪些|哪几|哪个|哪三|哪两|哪四|哪五|哪六|分别是|包括|包含|有什么|是什么(?!时候|时间)|什么(?!时候|时间|意思)|名单|列举|哪家|哪里|哪儿|谁")
 
 
+# Words that ask for a date ('在哪一天'): read into the units asked, not words to look for.
+_WHEN_WORDS = r"哪一天|哪天|哪一年|哪年|什么时候|何时|几月几[日号]|哪个月"
+_WHEN_ASKED = re.compile(_WHEN_WORDS)
+
 _UNIT_QUESTIONS = [
     ("percent", re.compile(r"增长[^,,。?]{0,6}?(?:多少|几)|增长目标|增速目标|增幅|增速|增长率|百分之|百分比|比重|比例|占比|[^\W\d]率|下降了?多少|提高了?多少|降了?多少|几个点|多少个点|"
                            r"what share|percentage|proportion")),
@@ -46,7 +50,7 @@ _UNIT_QUESTIONS = [
     ("area", re.compile(r"多大面积|面积|多少平方|几平方|多少亩|几亩|square (?:kilomet|met)|hectares|how many mu\b|how much land")),
     ("people", re.compile(r"多少万?人|几万?人|几个人|人数|多少名|多少人次|几名|人口[^率]{0,4}(?:多少|几)|population|how many people")),
     ("rank", re.compile(r"第几|排名|排第|名次|排在|(?<!安)排多少|位次|(?<!安)排几")),  # 安排多少 is no rank
-    ("date", re.compile(r"哪天|哪一天|什么时候|何时|几月几[日号]|几号|哪年|哪一年|什么时间|when")),
+    ("date", re.compile(_WHEN_WORDS + r"|几号|什么时间|when")),
     ("size", re.compile(r"(?<!面积)有?多大(?!年纪|岁|面积)|规模多大|多大规模|how large|how big")),
 ]
 # Facts about a person or an office that no work report gives: where someone is from, an
@@ -272,7 +276,6 @@ _HAN_RUN3 = re.compile(r"[\u4e00-\u9fff]{3,}")
 _LAST_YEAR_SAID = re.compile(r"去年|上年|过去一年")
 _LAST_YEAR = re.compile(r"去年|上年|上一年|过去一年|last year")
 _THIS_YEAR = re.compile(r"今年|本年|this year")
-_WHEN_ASKED = re.compile(r"哪一天|哪天|哪一年|哪年|什么时候|何时|几月几[日号]|哪个月")
 _DIMENSION_ASKED = re.compile(r"多长|多宽|多大|多高|多远|多深|多重|多久")
 _COUNT_ASKED = re.compile(r"(几|多少)(?:万|亿)?(?:个|家|所|座|条|项|人次|人|次|件|台|辆|栋|幢|户|亩|株|棵|盏|套|位|名|批|处|场|间|张|列|趟|"
                           r"头|只|艘|吨|对|管|部|根|平方公里|平方米|公里|公顷|千瓦时|千瓦|立方米|米|天|小时|个月|元|块钱?)")
@@ -1127,10 +1130,9 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
         verb = asks_quantity and (_everyday_verb(kb, word, text) and (
             len(word) == 2 and word[1] in _RESULT_COMPLEMENTS or not _modifies_next(kb, text, word))
             or kb.tokenizer.is_verb(word) and _BEFORE_COUNT.match(text, text.find(word) + len(word)) is not None
-            or _brings_out(word) and _COUNT_NEXT.match(text, text.find(word) + len(word)) is not None)
+            or _brings_out_before_count(word, text))
         if verb:
             weight *= VERB_WEIGHT
-        if verb:
             loose = loose + _report_make_verbs(kb, word)
         # A place word that names no place ('城里', '路边') and that the report never says frames
         # the question: it is where, not what.
@@ -1258,6 +1260,13 @@ _COUNT_NEXT = re.compile(r"\s*[了过]?\s*(?:多少|几)")
 def _brings_out(word: str) -> bool:
     """'腾出', '空出', '挪出': a verb of bringing out, said of places or posts made available."""
     return len(word) == 2 and word[1] == "出" and word[0] in "腾空挪让拿抽划匀留多"
+
+
+def _brings_out_before_count(word: str, text: str) -> bool:
+    """'多腾出 多少 名额': a verb of bringing out right before the count."""
+    return _brings_out(word) and _COUNT_NEXT.match(text, text.find(word) + len(word)) is not None
+
+
 _RESULT_COMPLEMENTS = frozenset("到好上起完成出掉")
 
 
@@ -1354,8 +1363,7 @@ def _whole_unknown_runs(kb: KnowledgeBase, text: str, groups: list[TermGroup], o
                 groups.append(TermGroup(pair, [compound], related=[pair]))
             else:
                 # '养着', '种了': a verb of one character with its ending, as in _groups.
-                verb = asks_quantity and (_everyday_verb(kb, pair, text) or _brings_out(pair)
-                                          and _COUNT_NEXT.match(text, text.find(pair) + 2) is not None)
+                verb = asks_quantity and (_everyday_verb(kb, pair, text) or _brings_out_before_count(pair, text))
                 loose = _loose_relatives(kb, pair) + (_report_make_verbs(kb, pair) if verb else [])
                 groups.append(TermGroup(pair, [pair], related=kb.synonyms.get(pair, [])[:8],
                                         weight=UNKNOWN_WEIGHT * (VERB_WEIGHT if verb else 1.0),

@@ -90,6 +90,17 @@ def _classes_of() -> dict[str, tuple[str, ...]]:
     return {w: tuple(c) for w, c in classes.items()}
 
 
+def knows(word: str) -> bool:
+    """Is the word in the thesaurus (a word of the language, '肉牛', not a slip like '新曾')?"""
+    return word in _classes_of()
+
+
+def names_a_thing(word: str) -> bool:
+    """A person, animal or object (Cilin's classes A and B: 肉牛, 肉鸡), not a process or a state
+    ('生长' beside 生产 is a slip, not another kind)."""
+    return any(code[0] in "AB" for code in _classes_of().get(word, ()))
+
+
 def related_words(word: str, report_classes: dict[str, list[str]]) -> list[str]:
     """The report's words in the same Cilin classes as `word` (救济 -> 救助, 帮助, 扶持), the
     shorter first (a class's plain words before its compounds), at most MAX_RELATED."""

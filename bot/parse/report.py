@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# The lists reports announce by name ('十件民生实事', '为民办实事项目', '惠民工程'): read when a
+# report is parsed (the items under an announcement) and when it is answered (a part named so).
+LIST_NAMED = re.compile(r"实事|民生工程|惠民工程")
 
 
 @dataclass

@@ -21,7 +21,7 @@ from bot.sources.text import unwrap_hard_wraps
 from bot.parse.notes import link_notes, read_note_line
 from bot.parse.opening import read_opening
 from bot.parse.metadata import place_of, years_of
-from bot.parse.report import Anomaly, Note, Paragraph, Report, ReportMeta, Sentence
+from bot.parse.report import LIST_NAMED, Anomaly, Note, Paragraph, Report, ReportMeta, Sentence
 from bot.parse.repairs import repair
 from bot.language.normalize import uses_fullwidth_punctuation
 
@@ -332,7 +332,6 @@ def _is_lead(sentence: str, first: bool) -> bool:
 
 
 # A short line with no mark of a sentence (a year may open it), and the first item of a list.
-_LIST_NAMED = re.compile(r"实事|民生工程|惠民工程")  # the lists reports announce by name
 _LIST_TITLE = re.compile(r"(?:\d{4}年)?[^\d\s,;。:!?]{2,24}")
 _FIRST_ITEM = re.compile(r"(?:1|一)[.．、]|[(（](?:1|一)[)）]")
 
@@ -349,7 +348,7 @@ def _read_under_announcements(paragraphs: list[Paragraph]) -> None:
         text = paragraph.text.strip().rsplit("。", 1)[-1]
         # A number in it is content, unless the line names the list it announces ('办好十件民生
         # 实事,全年安排民生实事资金18.6亿元:').
-        if text.endswith(":") and (len(text) <= 40 and not re.search(r"\d", text) or len(text) <= 60 and _LIST_NAMED.search(text)):
+        if text.endswith(":") and (len(text) <= 40 and not re.search(r"\d", text) or len(text) <= 60 and LIST_NAMED.search(text)):
             announcement = text  # its colon kept: the topic says it announces a list
             continue
         following = paragraphs[n + 1].text.strip() if n + 1 < len(paragraphs) else ""
