@@ -55,6 +55,21 @@ def load_questions(name: str) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def library_of_one_report(folder: Path, name: str, text: str):
+    """A library over one report written for a test, with the words people use as shipped
+    (aliases.txt, userdict.txt), its index built in the folder."""
+    from bot.answer.library import open_library
+    from bot.index.indexer import build_index
+
+    knowledge = folder / "knowledge"
+    knowledge.mkdir()
+    for curated in ("aliases.txt", "userdict.txt"):
+        shutil.copy(KNOWLEDGE / curated, knowledge)
+    (knowledge / name).write_text(text, encoding="utf-8")
+    build_index(knowledge, folder / "index.db")
+    return open_library(folder / "index.db", cache_size=0)
+
+
 def copy_index(source: Path, target: Path) -> None:
     """Copy an index: its catalog file and the folder of shards beside it."""
     from bot.index.indexer import shard_folder

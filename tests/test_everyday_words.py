@@ -8,15 +8,9 @@ The report below is written for these tests."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from bot.answer.library import open_library
-from bot.index.indexer import build_index
-
-KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+from tests.conftest import library_of_one_report
 
 REPORT = """政府工作报告
 
@@ -62,14 +56,7 @@ REPORT = """政府工作报告
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("everyday")
-    knowledge = folder / "knowledge"
-    knowledge.mkdir()
-    for name in ("aliases.txt", "userdict.txt"):  # the words people use, as shipped
-        shutil.copy(KNOWLEDGE / name, knowledge)
-    (knowledge / "2024-linan.txt").write_text(REPORT, encoding="utf-8")
-    build_index(knowledge, folder / "index.db")
-    return open_library(folder / "index.db", cache_size=0)
+    return library_of_one_report(tmp_path_factory.mktemp("everyday"), "2024-linan.txt", REPORT)
 
 
 @pytest.mark.parametrize("question, expect", [

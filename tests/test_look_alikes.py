@@ -8,15 +8,9 @@ figure that does answer something."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from bot.index.indexer import build_index
-from bot.answer.library import open_library
-
-KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+from tests.conftest import library_of_one_report
 
 REPORT = """2024年桐庐县政府工作报告
 
@@ -78,14 +72,7 @@ REPORT = """2024年桐庐县政府工作报告
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("lookalikes")
-    knowledge = folder / "knowledge"
-    knowledge.mkdir()
-    for name in ("aliases.txt", "userdict.txt"):  # the words people use, as shipped
-        shutil.copy(KNOWLEDGE / name, knowledge)
-    (knowledge / "2024-tonglu.txt").write_text(REPORT, encoding="utf-8")
-    build_index(knowledge, folder / "index.db")
-    return open_library(folder / "index.db", cache_size=0)
+    return library_of_one_report(tmp_path_factory.mktemp("lookalikes"), "2024-tonglu.txt", REPORT)
 
 
 @pytest.mark.parametrize("question, expect", [
