@@ -201,3 +201,12 @@ def test_a_five_year_plan_part_covers_five_years(part, period):
     from bot.index.shard import plan_period
 
     assert plan_period(part, SimpleNamespace(plan_year=2022)) == period
+
+
+@pytest.mark.parametrize("marker, note_mark", [("[注1]", "[注1]"), ("〔注1〕", "〔注1〕"), ("【注 1】", "【注1】")])
+def test_a_bracketed_marker_may_say_注_before_its_number(marker, note_mark):
+    text = NUMBERED_LIST.replace("招引亿元以上产业项目21个", f"招引“链主”企业{marker}21个") \
+        + f"\n注释\n{note_mark}“链主”企业：在产业链中居于核心地位、带动上下游的龙头企业。\n"
+    report = parse_report(text, "2023-qingxi", "2023-qingxi.txt")
+    assert [n.term for n in report.notes] == ["“链主”企业"]
+    assert report.note_uses and "注" not in "".join(p.text for p in report.paragraphs if "链主" in p.text)

@@ -2,8 +2,8 @@
 linking each note to the sentence whose marker cites it, removing the marker from the text.
 
 Marker styles: a number glued after the quoted term (“胡子工程”1, “四上”10企业), or spaced as
-PDF extraction leaves superscripts (“一刻钟便民生活圈” 2 建设); 〔1〕, [1], 【1】, circled ①
-(read as 〔1〕), (注1)."""
+PDF extraction leaves superscripts (“一刻钟便民生活圈” 2 建设); 〔1〕, [1], 【1】, each also with 注
+([注1], 〔注1〕), circled ① (read as 〔1〕), (注1)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import re
 from bot.parse.report import Note, NoteUse, Paragraph
 
 _NOTE_LINE = re.compile(
-    r"^(?:〔(\d{1,2})〕|【(\d{1,2})】|\[(\d{1,2})\]|注\s*(\d{1,2})\s*[:：.、]?|[(（]注?\s*(\d{1,2})[)）]|(\d{1,2})\s*[.、．])?"
+    r"^(?:〔注?\s*(\d{1,2})〕|【注?\s*(\d{1,2})】|\[注?\s*(\d{1,2})\]|注\s*(\d{1,2})\s*[:：.、]?|[(（]注?\s*(\d{1,2})[)）]|(\d{1,2})\s*[.、．])?"
     r"\s*(?P<term>[^:：]{1,40}?)\s*[:：]\s*(?P<definition>\S.*)$"
 )
 
@@ -43,10 +43,10 @@ def note_forms(term: str) -> list[str]:
 
 
 def _bracketed(number: int) -> re.Pattern:
-    return re.compile(rf"\s?(?:〔{number}〕|【{number}】|\[{number}\]|[(（]注\s*{number}[)）])")
+    return re.compile(rf"\s?(?:〔(?:注\s*)?{number}〕|【(?:注\s*)?{number}】|\[(?:注\s*)?{number}\]|[(（]注\s*{number}[)）])")
 
 
-_ANY_BRACKETED = re.compile(r"\s?(?:〔\d{1,2}〕|【\d{1,2}】|\[\d{1,2}\]|[(（]注\s*\d{1,2}[)）])")
+_ANY_BRACKETED = re.compile(r"\s?(?:〔(?:注\s*)?\d{1,2}〕|【(?:注\s*)?\d{1,2}】|\[(?:注\s*)?\d{1,2}\]|[(（]注\s*\d{1,2}[)）])")
 
 
 def link_notes(paragraphs: list[Paragraph], notes: list[Note]) -> list[NoteUse]:
