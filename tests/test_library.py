@@ -183,3 +183,44 @@ def test_everyday_words_reach_the_report_figure(library, question, expect):
 ])
 def test_look_alike_figures_are_not_given_as_answers(library, question):
     assert not library.ask(question).answered
+
+
+NEW_TERM = """2023年南京市溧水区政府工作报告
+
+——2023年1月5日在溧水区第三届人民代表大会第一次会议上
+
+各位代表：
+
+一、过去五年工作回顾
+
+五年来，地区生产总值由2017年的820亿元增至2022年的1150亿元，年均增长6.8%。2022年，全区实现地区生产总值1150亿元，增长3.2%。
+
+产业转型步伐加快。五年累计完成固定资产投资2860亿元，新增规模以上工业企业186家，高新技术企业由96家增至412家，建成省级以上研发机构58个。
+
+民生福祉持续增进。五年新建改扩建学校32所，新增学位3.6万个；改造老旧小区126个，加装电梯410部；城镇新增就业累计12.4万人，城乡低保标准提高到每人每月1000元。
+
+二、今后五年的目标任务
+
+到2027年，地区生产总值力争突破1500亿元，城乡居民收入与经济增长同步，高新技术企业达到800家，建成区绿化覆盖率达到42%以上。
+
+三、2023年工作安排
+
+今年经济社会发展的主要预期目标是：地区生产总值增长6%左右；一般公共预算收入增长5%；城镇新增就业2.5万人。
+
+全年实施重点项目120个，完成投资310亿元；新建改扩建学校6所，新增学位5400个；改造老旧小区28个。
+"""
+
+
+@pytest.mark.parametrize("question, expect", [
+    ("到2027年溧水区地区生产总值的目标是多少", "1500亿元"),  # a year of the new term's goals
+    ("溧水区2018年到2022年地区生产总值年均增长多少", "6.8%"),  # a span of the five years reviewed
+])
+def test_the_years_a_new_terms_report_covers_are_its_own(tmp_path, question, expect):
+    from tests.conftest import library_of_one_report
+
+    library = library_of_one_report(tmp_path, "2023-lishui.txt", NEW_TERM)
+    assert library.reports["2023-lishui"].target_years == [2024, 2025, 2026, 2027]
+    answer = library.ask(question)
+    assert answer.answered and expect in answer.answer, answer.answer
+    # One year of the five alone is given no figure of its own.
+    assert not library.ask("溧水区2020年地区生产总值是多少").answered

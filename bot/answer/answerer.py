@@ -706,6 +706,8 @@ class Answerer:
         p = best.passage
         if not (query.year and query.wants_number and p.year and p.year != query.year):
             return None
+        if p.role == "plan" and f"{query.year}年" in p.sentence_text:
+            return None  # '到2027年,…达到4000亿元' in this year's plan: the goal of the year asked
         what = "目标" if p.role == "plan" else "数字"
         return f"报告没有{query.year}年的这项数字,只有{p.year}年的{what}"
 
@@ -905,7 +907,10 @@ class Answerer:
 
     def _out_of_scope(self, query: Query) -> str | None:
         r = query.report
-        if query.explicit_year and query.explicit_year not in (r.year, r.review_year, r.plan_year):
+        # A year of a five-year review is the report's when a span is asked ('from 2018 to 2022');
+        # alone ('2020年GDP'), the review gives it no figure of its own.
+        covered = (r.year, r.review_year, r.plan_year, *r.target_years, *(r.review_years if query.wants_span else ()))
+        if query.explicit_year and query.explicit_year not in covered:
             if not any(str(query.explicit_year) in p.text for p in self.kb.by_report[r.id]):
                 return f"报告只涉及{r.review_year}年和{r.plan_year}年"
         if not query.define_term and all(_NUMBER_ONLY.fullmatch(g.word) for g in query.groups):

@@ -86,6 +86,7 @@ class ReportInfo:
     level: str = ""  # national | province | city | county
     province: str = ""
     review_years: list = field(default_factory=list)
+    target_years: list = field(default_factory=list)  # later years its plan sets goals for (bot.parse.structure.target_years)
     place_names: list = field(default_factory=list)  # 南昌市西湖区, 西湖区, 西湖, 全区, xihu, … (bot.parse.gazetteer.place_names)
     source: str = ""  # the file name
     number: int = 0  # its place in the catalog: passage ids of its shard start at number * ID_SPAN
@@ -258,6 +259,7 @@ def report_info(row: sqlite3.Row) -> ReportInfo:
     keys = row.keys()
     values = {k: row[k] for k in ReportInfo.__dataclass_fields__ if k in keys}
     values["review_years"] = json.loads(values.get("review_years") or "[]")
+    values["target_years"] = json.loads(values.get("target_years") or "[]")
     values["place_names"] = json.loads(values.get("place_names") or "[]")
     return ReportInfo(**values)
 

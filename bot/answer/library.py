@@ -120,7 +120,7 @@ class Library:
             text = (f"抱歉,报告中没有找到{where.year}年的内容:{place_label(report)}的报告涉及"
                     f"{'、'.join(str(y) for y in years)}年。")
             # Other places' reports that cover the year: offered as buttons.
-            covering = [r for r in self.reports.values() if where.year in (r.review_years or [r.review_year]) + [r.plan_year]]
+            covering = [r for r in self.reports.values() if where.year in (r.review_years or [r.review_year]) + [r.plan_year] + r.target_years]
             covering.sort(key=lambda r: (r.city != report.city, -r.year, r.id))
             return replace(answer, answered=False, kind="none", answer=_script(text, answer.traditional), citation="",
                            reason="year", alternatives=[(f"{r.year}年{place_label(r)}", r.id) for r in covering[:4]])

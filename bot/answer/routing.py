@@ -98,7 +98,8 @@ def question_year(text: str, newest: ReportInfo) -> int | None:
 def report_for_year(reports: list[ReportInfo], year: int, text: str) -> ReportInfo | None:
     """Of one place's reports, the one a question about ``year`` means: the report planning it
     when a target is asked, the report reviewing it when a result is."""
-    planning = [r for r in reports if r.plan_year == year]
+    planning = [r for r in reports if r.plan_year == year] or sorted(
+        (r for r in reports if year in r.target_years), key=lambda r: -r.year)  # '到2027年' in an older report
     reviewing = sorted((r for r in reports if year in (r.review_years or [r.review_year])),
                        key=lambda r: (r.review_year != year, -r.year))
     if _WANTS_PLAN.search(text):

@@ -22,14 +22,14 @@ from bot.atomic import replacing
 from bot.language.english import compositional_english, english_words_for
 from bot.parse.figures import extract_figures
 from bot.language.normalize import normalize
-from bot.parse.report import Report
+from bot.parse.report import FIVE_YEAR_PLAN_PART, Report
 from bot.index.schema import SCHEMA_VERSION
 from bot.language.thesaurus import class_words, synonyms_for
 from bot.language.tokenizer import Tokenizer, prefix_dictionary, select_vocabulary, substrings_of
 
 PATH_SEP = " › "
 # Bump when parsing or shard building changes what a shard holds: every shard is rebuilt.
-PARSER_VERSION = "9.17"
+PARSER_VERSION = "9.19"
 
 
 def shard_key(report_sha256: str, userdict_sha256: str, overrides: dict | None) -> str:
@@ -62,12 +62,11 @@ def period_of(sentence: str, meta) -> str:
 
 
 # A plan part for the next five years ('二、今后五年的奋斗目标'), not for the coming year.
-_FIVE_YEAR_PART = re.compile(r"今后五年|未来五年|五年(?:的)?(?:奋斗)?目标")
 
 
 def plan_period(part: str, meta) -> str:
     """'2022—2026年目标' for the goals of a five-year plan part, '' for the year's plan."""
-    if not (meta.plan_year and _FIVE_YEAR_PART.search(part)):
+    if not (meta.plan_year and FIVE_YEAR_PLAN_PART.search(part)):
         return ""
     return f"{meta.plan_year}—{meta.plan_year + 4}年目标"
 
@@ -202,7 +201,7 @@ def _write(db: sqlite_utils.Database, report: Report, encoding: str, prefixes, s
         if figures:
             db["figures"].insert_all(figures)
         meta = asdict(report.meta)
-        for key in ("review_years", "warnings", "place_names"):
+        for key in ("review_years", "target_years", "warnings", "place_names"):
             meta[key] = json.dumps(meta[key], ensure_ascii=False)
         counts = {"passages": sum(1 for p in passages if p["role"] not in ("note", "meta")),
                   "notes": len(glossary), "figures": len(figures)}

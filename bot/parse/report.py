@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 # The lists reports announce by name ('十件民生实事', '为民办实事项目', '惠民工程'): read when a
 # report is parsed (the items under an announcement) and when it is answered (a part named so).
 LIST_NAMED = re.compile(r"实事|民生工程|惠民工程")
+# A part on the goals of a new government's term ('二、今后五年的目标任务').
+FIVE_YEAR_PLAN_PART = re.compile(r"今后五年|未来五年|五年(?:的)?(?:奋斗)?目标")
 
 
 @dataclass
@@ -19,6 +21,7 @@ class ReportMeta:
     review_year: int = 0  # the (last) year it reviews (2021)
     plan_year: int = 0  # the year it plans (2022)
     review_years: list[int] = field(default_factory=list)  # [2021], or [2018, ..., 2022] for a five-year review
+    target_years: list[int] = field(default_factory=list)  # later years the plan sets goals for: 到2025年, a five-year plan part
     level: str = ""  # national | province | city | county
     province: str = ""  # 江西省
     place_code: str = ""  # the division code, 360103

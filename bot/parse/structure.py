@@ -21,7 +21,7 @@ from bot.sources.text import unwrap_hard_wraps
 from bot.parse.notes import link_notes, read_note_line
 from bot.parse.opening import read_opening
 from bot.parse.metadata import place_of, years_of
-from bot.parse.report import LIST_NAMED, Anomaly, Note, Paragraph, Report, ReportMeta, Sentence
+from bot.parse.report import FIVE_YEAR_PLAN_PART, LIST_NAMED, Anomaly, Note, Paragraph, Report, ReportMeta, Sentence
 from bot.parse.repairs import repair
 from bot.language.normalize import uses_fullwidth_punctuation
 
@@ -113,6 +113,7 @@ def parse_document(doc: Document, slug: str) -> Report:
         meta.warnings.append(f"no title line: called it '{meta.title}'")
     meta.title = _complete_title(meta)
     meta.review_year = meta.review_years[-1] if meta.review_years else meta.year - 1
+    meta.target_years = target_years(b.paragraphs, meta.plan_year)
     for paragraph in b.paragraphs:
         _split_paragraph(paragraph)
     _read_under_announcements(b.paragraphs)
@@ -122,6 +123,25 @@ def parse_document(doc: Document, slug: str) -> Report:
     if unlinked:
         meta.warnings.append(f"notes not found in the text: {', '.join(map(str, unlinked))}")
     return Report(slug, doc.name, meta, b.paragraphs, b.notes, uses, b.anomalies)
+
+
+_LATER_YEAR = re.compile(r"(?<!\d)(20\d\d)年")
+
+
+def target_years(paragraphs: list[Paragraph], plan_year: int) -> list[int]:
+    """The years after the plan year that the plan part sets goals for: those it writes ('到2027年,
+    地区生产总值达到4000亿元') and the five years of a part on the goals of the new term. A
+    question about 2027 is one for this report, not a year no report covers."""
+    if not plan_year:
+        return []
+    years: set[int] = set()
+    for p in paragraphs:
+        if p.role != "plan":
+            continue
+        years.update(y for y in map(int, _LATER_YEAR.findall(p.text)) if plan_year < y <= plan_year + 15)
+        if FIVE_YEAR_PLAN_PART.search(p.part):
+            years.update(range(plan_year + 1, plan_year + 5))
+    return sorted(years)
 
 
 def _normalise(text: str) -> str:
