@@ -76,6 +76,7 @@ def library(tmp_path_factory):
 
 
 @pytest.mark.parametrize("question, expect", [
+    ("What was Tonglu County's GDP growth rate in 2023?", "6.1%"),  # not a share of GDP ('占地区生产总值比重')
     ("桐庐县2023年新建了多少个公共充电桩?", "960个"),
     ("What was Tonglu's GDP in 2023?", "412.6亿元"),  # the figure of GDP, not one beside it ('能耗', '比重')
     ("桐庐县2023年规上工业亩均税收多少?", "31.5万元"),
@@ -175,6 +176,8 @@ def test_the_report_answers_what_it_says(library, question, expect):
     "环溪村整治面积是多少?",  # the area, in the next clause, is of all five villages
     "桐庐县2023年城镇登记失业人数是多少?",  # the report gives the rate, not a count of people
     "横村镇2023年实现地区生产总值多少?",  # the town's figure is of another indicator the report gives
+    "2023年分水镇改造了多少个老旧小区?",  # a town the report never names: no figure is of it
+    "城东街道2023年完成固定资产投资多少?",  # a street the report never names, beside three it does
     "桐庐县2023年全社会工业投资总额是多少亿元?",  # 工业投资 is given as a growth only; 社会…总额 is retail
     "富春江旅游度假区2023年门票收入是多少?",  # 门票 is no typo of '…度假区等'; the report gives 旅游总收入
     "桐庐县2023年新增的5400个学位中,小学学位有多少个?",  # the report gives the whole only ('新增学位5400个')  # 截至 is no change: the report gives only the new ones

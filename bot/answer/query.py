@@ -33,7 +33,7 @@ _DEFINE = [
     re.compile(r"^(?:what does|what is|what's|meaning of|define|explain)\s+(?P<t>.+?)(?:\s+mean|\s+means)?[\s??]*$", re.I),
 ]
 _QUANTITY = re.compile(r"多少|(?<!哪)几|目标|水平|多快|(?<![a-z])gdp(?![a-z])|number of|amount|(?<![a-z])rate(?![a-z])|growth|(?<![a-z])total(?![a-z])|百分之|比重|比例|增长|增速|增幅|下降|率|总额|总量|规模|金额|数量|how many|how much|多大|多高|多长|多远|排名|第几")
-SPAN = re.compile(r"五年|年均|平均每年|每年平均|十[一二三四]五|这几年|近几年|历年|累计|five years|5 years|cumulative|annual average")
+SPAN = re.compile(r"五年|年均|平均每年|每年平均|十[一二三四]五|这几年|近几年|历年|累计|five years|5 years|cumulative|annual average|average annual|on average (?:each|per|a) year")
 _LIST = re.compile(r"哪些|哪几|哪个|哪三|哪两|哪四|哪五|哪六|分别是|包括|包含|有什么|是什么(?!时候|时间)|什么(?!时候|时间|意思)|名单|列举|哪家|哪里|哪儿|谁")
 
 
@@ -43,7 +43,7 @@ _WHEN_ASKED = re.compile(_WHEN_WORDS)
 
 _UNIT_QUESTIONS = [
     ("percent", re.compile(r"增长[^,,。?]{0,6}?(?:多少|几)|增长目标|增速目标|增幅|增速|增长率|百分之|百分比|比重|比例|占比|[^\W\d]率|下降了?多少|提高了?多少|降了?多少|几个点|多少个点|"
-                           r"what share|percentage|proportion")),
+                           r"what share|percentage|proportion|how fast|growth rate|rate of growth|by how much|at what rate")),
     ("money", re.compile(r"多少钱|几块钱|钱|金额|资金|多少元|几元|多少万元|多少亿|工资|补贴|贷款|授信|费用|经费|花了|花费|税收|支出|"
                          r"[^\W\d_](?<!名)额(?!度)|总投资|投资额|总值|收入|损失|how much money|amount|revenue|value of|income|\byuan\b")),
     ("length", re.compile(r"多长|多远|多高|几米|多少米|几公里|多少公里|长度|高度|how many (?:kilomet|km\b|met(?:er|re)s)")),
@@ -60,7 +60,7 @@ _PERSON_FACTS = re.compile(r"哪里人|哪儿人|籍贯|老家|年龄|几岁|多
 # '平均能活到多少岁': an age asked of everyone (life expectancy), not of a person.
 _POPULATION_AGE = re.compile(r"平均|人均|预期寿命|寿命|能活|活到")
 _ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?!乎)|百分之几|多大|多高|多长|多远|多快|how many|how much|哪天|哪一天|什么时候|何时|几号|哪年|"
-                            r"population|how large|how big|how long|\bamount\b|\bnumber of\b|\bvalue of\b")
+                            r"population|how large|how big|how long|how fast|growth rate|rate of growth|grow by|grew by|\bamount\b|\bnumber of\b|\bvalue of\b")
 _MEASURE_QUESTION = re.compile(r"(?:几|多少)(家|处|条|场|所|栋|幢|台|部|辆|件|项|次|户|座|亩|株|棵|盏|套|宗|批|剂次|起|万?株|万?吨|张|列|趟|头|只|艘|度|天|个)")
 
 
@@ -264,6 +264,9 @@ def _plausible_typo(window: str, term: str) -> bool:
 
 
 MAX_TYPO_TEXT = 80
+# Measures of two characters or more that a question asks in ('多少公里'), and where it asks them.
+_UNIT_WORDS_ASKED = ("平方公里", "平方米", "立方米", "万千瓦", "公里", "公顷", "千瓦", "亿元", "万元", "人次", "标箱")
+_UNIT_AFTER_COUNT = re.compile(r"(?:(?<=多少)|(?<=几)|(?<=[几多][十百千万]))[\u4e00-\u9fff]{2,4}")
 MAX_GROUPS = 24  # a question has a handful of content words; more is pasted text
 _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -282,6 +285,8 @@ _COUNT_ASKED = re.compile(r"(几|多少)(?:万|亿)?(?:个|家|所|座|条|项|�
 _PUNCTUATION = re.compile(r"[\W_]+")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _VALUE_OF = re.compile(r"\bvalues? of\b|\b(?:by|at|as of) the end of\b|\bas of\b")  # '(by) the end of 2022' says when
+# 'growth rate' asks a growth: the units read it (percent); 'rate' is no word of its own.
+_GROWTH_RATE = re.compile(r"\b(?:growth|increase) rate\b|\brate of (?:growth|increase)\b", re.I)
 
 
 def positions(text: str, word: str) -> list[int]:
@@ -354,6 +359,13 @@ def correct_typos(kb: KnowledgeBase, text: str) -> tuple[str, list[tuple[str, st
     fixes = []
     if len(text) > MAX_TYPO_TEXT:
         return text, fixes  # pasted text, not a typed question: the search is not worth its cost
+    for m in _UNIT_AFTER_COUNT.finditer(text):
+        # '修多少公理的路': the measure asked, misheard (公里).
+        word = m.group(0)
+        unit = next((u for u in _UNIT_WORDS_ASKED if word.startswith(u)), None) or next(
+            (u for u in _UNIT_WORDS_ASKED if _plausible_typo(word[:len(u)], u)), None)
+        if unit and not word.startswith(unit) and word[:len(unit)] not in corpus:
+            fixes.append((word[:len(unit)], unit))
     for m in _HAN_RUN3.finditer(text):
         run = m.group(0)
         suspect = _unknown_positions(kb, corpus, run)
@@ -902,7 +914,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     q.asks_quantity = bool(_ASKS_QUANTITY.search(text))
     q.asks_person = bool(_PERSON_FACTS.search(q.raw_text)) and not _POPULATION_AGE.search(q.raw_text)
     q.wants_list = bool(_LIST.search(text))
-    q.wants_span = bool(SPAN.search(text))
+    q.wants_span = bool(SPAN.search(text)) or len(set(_YEAR.findall(text))) >= 2  # '从2018年到2022年' 
 
     stripped = text
     for name in own_place_names(report):
@@ -913,12 +925,13 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     stripped = _WHEN_ASKED.sub(" ", stripped)  # '在哪一天': a date asked, not 一天
     stripped = _COUNT_ASKED.sub(r" \1 ", stripped)
     stripped = _MORE_DONE.sub("新增", stripped)
-    stripped = _gather_english_aliases(kb, stripped)
+    stripped = _gather_english_aliases(kb, _GROWTH_RATE.sub("growth", stripped))
     said_before = stripped
     stripped = _apply_phrases(kb, stripped)
     stripped = _join_alias_across_de(kb, stripped)
     rewritten, aliases = _apply_aliases(kb, stripped)
-    q.foreign_places = [w for w in kb.tokenizer.words(stripped) if _is_foreign_place(kb, w)] + _unknown_place_names(kb, stripped)
+    q.foreign_places = [w for w in kb.tokenizer.words(stripped) if _is_foreign_place(kb, w)] + _unknown_place_names(kb, stripped) \
+        + _unknown_subdivisions(kb, stripped)
     q.groups = _groups(kb, stripped, aliases, q.asks_quantity, english_names(raw))[:MAX_GROUPS]
     _add_phrase_kin(kb, q.groups, said_before, stripped)
     for g in q.groups:
@@ -1016,6 +1029,46 @@ _GENERIC_PLACES = frozenset("东西 南北 城市 全国 全省 全市 地方 �
 
 
 _NOT_IN_NAMES = set("了几的是在有和与及或就也都还要会将把被给对从向到个家位名多少吗呢")
+
+
+# The parts a district or county is divided into: a question that names one the report never
+# writes asks about a place the report says nothing of in particular.
+_SUBDIVISION = ("街道", "镇", "乡")
+_NOT_A_NAME = frozenset("我们 咱们 你们 他们 她们 这个 那个 哪个 每个 各个 本 各 全 每 该 某 这 那 哪".split())
+
+
+def _unknown_subdivisions(kb: KnowledgeBase, text: str) -> list[str]:
+    """'大石坝街道', '湖塘镇': a 街道/镇/乡 named in the question that the report never writes,
+    where the report names its own (石马河街道): the report gives no figure of that one. Its
+    first part is two or three characters of names, not '我们乡' or '2023年侯镇'."""
+    names = []
+    words = kb.tokenizer.words(text)
+    for i, word in enumerate(words):
+        suffix = next((s for s in _SUBDIVISION if word.endswith(s)), None)
+        if suffix is None:
+            continue
+        stem, j = word[:-len(suffix)], i - 1
+        while len(stem) < 2 and j >= 0:
+            w = words[j]
+            if not _HAN_ONLY.fullmatch(w) or set(w) & _NOT_IN_NAMES or w in _NOT_A_NAME or is_time_word(w) \
+                    or "年" in w or len(w) >= 2 and kb.tokenizer.is_verb(w):
+                break
+            stem, j = w + stem, j - 1
+        name = stem + suffix
+        if 2 <= len(stem) <= 3 and not set(stem) & _NOT_IN_NAMES and name not in kb.corpus \
+                and _names_own_subdivisions(kb, suffix):
+            names.append(name)
+    return names
+
+
+def _names_own_subdivisions(kb: KnowledgeBase, suffix: str) -> bool:
+    """Does the report name its own 街道 (or 镇, 乡): two characters of a name before the word,
+    not '各街道', '乡镇'?"""
+    memo = kb.__dict__.setdefault("_names_own_subdivisions", {})
+    if suffix not in memo:
+        memo[suffix] = any(not set(m.group(1)) & (_NOT_IN_NAMES | set("各全乡城每本该村镇街、")) for m in
+                           re.finditer(r"([\u4e00-\u9fff]{2})" + suffix, kb.corpus))
+    return memo[suffix]
 
 
 def _unknown_place_names(kb: KnowledgeBase, text: str) -> list[str]:

@@ -378,7 +378,14 @@ def _fit(query: Query, p: Passage) -> float:
         bonus += 0.06 if units_fit(query.units, p.units) else -0.15
     if p.role in ("intro", "closing"):
         bonus -= 0.05
+    if p.role == "note" and query.asks_quantity and not query.define_term:
+        # A note explains a term: its numbers are part of the definition ('货值15万美元以下'),
+        # not what was done or planned, which a passage of the review or plan reports.
+        bonus -= NOTE_FOR_A_NUMBER
     return bonus
+
+
+NOTE_FOR_A_NUMBER = 0.15
 
 
 def match_glossary(kb: KnowledgeBase, query: Query) -> tuple[GlossaryNote | None, float]:
