@@ -26,13 +26,13 @@ REPORT = """政府工作报告
 
 （一）经济稳中向好
 
-全区实现地区生产总值702.5亿元，增长6.3%。新开工安置房2100套，交付安置房3200套。城镇居民人均可支配收入76830元，农村居民人均可支配收入47120元。社会消费品零售总额318.6亿元，增长7.9%。以市场采购贸易方式①出口126.5亿元，增长9.8%。城镇新增就业1.72万人，城镇登记失业率2.1%。组织促消费活动80余场，发放消费券2600万元，带动消费6亿元。
+全区实现地区生产总值702.5亿元，增长6.3%。数字经济核心产业实现增加值96.4亿元，增长10.2%；全社会研发经费投入强度达到3.4%。新开工安置房2100套，交付安置房3200套。城镇居民人均可支配收入76830元，农村居民人均可支配收入47120元。社会消费品零售总额318.6亿元，增长7.9%。以市场采购贸易方式①出口126.5亿元，增长9.8%。城镇新增就业1.72万人，城镇登记失业率2.1%。组织促消费活动80余场，发放消费券2600万元，带动消费6亿元。
 
 （二）城乡面貌持续改善
 
 新增养老床位420张，其中护理型床位占比达到72%；完成困难老年人家庭适老化改造300户。全年生猪出栏12.6万头，肉鸡出栏320万只。
 
-新建改造青山湖大道、农林大学路等道路16条，通车里程28.4公里。完成锦溪生态修复9公里，集成电路产业园二期建成投用。细颗粒物（PM2.5）年均浓度降至26微克/立方米，空气质量优良率达到93.2%。
+新建改造青山湖大道、农林大学路等道路16条，通车里程28.4公里。新建口袋公园②12个，新增绿地面积20公顷。完成锦溪生态修复9公里，集成电路产业园二期建成投用。细颗粒物（PM2.5）年均浓度降至26微克/立方米，空气质量优良率达到93.2%。
 
 二、2024年工作安排
 
@@ -55,6 +55,8 @@ REPORT = """政府工作报告
 注释
 
 ①市场采购贸易方式：在认定的市场集聚区采购商品、单票报关货值15万美元以下、享受简化申报的出口贸易方式。
+
+②口袋公园：利用城市边角空地建设的小型公园绿地，一般面积在400至10000平方米之间。
 """
 
 
@@ -79,6 +81,11 @@ def library(tmp_path_factory):
     ("去年临安交了多少套回迁房?", "3200套"),  # 回迁房 names the 房 of 交…房: 交付 the 安置房
     ("临安今年要新建改造多少公理的城市道路?", "12公里"),  # 公理 after 多少 is the measure 公里 misheard
     ("临安去年用市场采购贸易方式出口了多少钱?", "126.5亿元"),  # the note's 15万美元 defines the term
+    ("临安区2023年数字经济核心产业增加值是多少?", "96.4亿元"),  # written with its verb inside: 实现增加值
+    ("截至2023年临安区城镇居民人均可支配收入是多少?", "76830元"),  # 截至 says when
+    ("What share of GDP did Lin'an spend on R&D in 2023?", "3.4%"),  # spent on R&D as a share: 研发经费投入强度
+    ("临安2023年R&D经费投入强度是多少?", "3.4%"),  # 强度 is a share, not the money 经费
+    ("临安去年在边角空地上修了多少个小公园?", "12个"),  # the note's words describe 口袋公园
 ])
 def test_everyday_words_find_the_reports_figure(library, question, expect):
     answer = library.ask(question)
@@ -117,6 +124,7 @@ def test_an_abbreviation_for_a_term_the_report_never_writes_is_not_a_frame(libra
     "临安去年空气质量优良天数有多少天?",  # the report gives the share of good days, not their count
     "临安2023年新增家庭养老床位多少张?",  # 家庭 is said in a later clause, of another thing
     "临安2023年肉牛出栏多少头?",  # 肉鸡 is another animal, not 肉牛 mistyped
+    "临安现在一共有多少个口袋公园?",  # the note's 平方米 measures one park; the report gives new ones only
 ])
 def test_a_number_of_another_kind_of_the_thing_is_not_an_answer(library, question):
     answer = library.ask(question)

@@ -536,7 +536,7 @@ class Answerer:
         answer.answer = _cut(answer.answer)
         return answer
 
-    def _answer(self, question: str) -> Answer:
+    def _answer(self, question: str, described: bool = False) -> Answer:
         # A question is a line or two; past that it is pasted text, and reading all of it would
         # only cost time (a 5,000-character message must still be answered within milliseconds).
         query = understand(self.kb, question[:MAX_QUESTION_CHARS])
@@ -550,6 +550,8 @@ class Answerer:
 
         note, note_score = match_glossary(self.kb, query)
         hits = rank(self.kb, query)
+        if described:
+            note, hits = None, [h for h in hits if h.passage.role != "note"]  # the term's number, not its note
         if query.asks_quantity:
             # '拆迁了多少户': of two passages naming 征迁, the one with a count of 户 near it answers.
             year_only = not _CUMULATIVE_ASKED.search(query.raw_text) and self._asks_change(query)
@@ -565,6 +567,13 @@ class Answerer:
                     # '接待游客多少万人次': the district's 1286.5万, not '东林寺景区…接待游客260万'.
                     hit.score -= 0.1
             hits.sort(key=lambda h: (-h.score, h.passage.id))
+            if not described and (said := self._term_described(query, hits)):
+                # '在边角空地上修了多少个小公园': the question says what a term of the notes means
+                # (口袋公园: 利用…边角地建设的…小型公园); the number is where the report names it,
+                # asked with the term in place of the words that describe it.
+                retried = self._answer(said, described=True)
+                if retried.answered and retried.kind != "glossary":
+                    return replace(retried, question=question)
         self._prefer_year_asked(query, hits)
         if note and note_score >= MIN_GLOSSARY_SCORE and (
                 query.define_term or not query.wants_number or (note_score >= 0.95 and _PARTS.search(query.text))):
@@ -907,6 +916,22 @@ class Answerer:
         """The counted thing (_counted_phrase), when the passage says it."""
         g, _phrase = self._counted_phrase(query)
         return g if g is not None and any(alt in p.norm for alt in g.alternatives + g.related) else None
+
+    def _term_described(self, query: Query, hits: list[Hit]) -> str | None:
+        """The question with the term of a note in place of the words that describe it, when the
+        note matches the question best and the question does not name its term."""
+        if query.define_term or not hits or hits[0].passage.role != "note":
+            return None
+        p = hits[0].passage
+        note = next((n for n in self.kb.glossary if n.report_id == p.report_id and n.number == p.note), None)
+        if note is None or any(match_form(f) in query.text for f in note.forms):
+            return None
+        described = [g.word for g in query.groups if not g.frame and not g.verb
+                     and any(alt in match_form(note.definition) for alt in g.alternatives + g.related)]
+        said = query.text
+        for word in sorted(described, key=len, reverse=True):
+            said = said.replace(word, "")
+        return said + min(note.forms, key=len)
 
     def _out_of_scope(self, query: Query) -> str | None:
         r = query.report

@@ -42,10 +42,10 @@ _WHEN_WORDS = r"哪一天|哪天|哪一年|哪年|什么时候|何时|几月几[
 _WHEN_ASKED = re.compile(_WHEN_WORDS)
 
 _UNIT_QUESTIONS = [
-    ("percent", re.compile(r"增长[^,,。?]{0,6}?(?:多少|几)|增长目标|增速目标|增幅|增速|增长率|百分之|百分比|比重|比例|占比|[^\W\d]率|下降了?多少|提高了?多少|降了?多少|几个点|多少个点|"
+    ("percent", re.compile(r"增长[^,,。?]{0,6}?(?:多少|几)|增长目标|增速目标|增幅|增速|增长率|百分之|投入强度|经费强度|百分比|比重|比例|占比|[^\W\d]率|下降了?多少|提高了?多少|降了?多少|几个点|多少个点|"
                            r"what share|percentage|proportion|how fast|growth rate|rate of growth|by how much|at what rate")),
     ("money", re.compile(r"多少钱|几块钱|钱|金额|资金|多少元|几元|多少万元|多少亿|工资|补贴|贷款|授信|费用|经费|花了|花费|税收|支出|"
-                         r"[^\W\d_](?<!名)额(?!度)|总投资|投资额|总值|收入|损失|how much money|amount|revenue|value of|income|\byuan\b")),
+                         r"[^\W\d_](?<!名)额(?!度)|总投资|投资额|总值|产值|增加值|收入|损失|how much money|amount|revenue|value of|income|\byuan\b")),
     ("length", re.compile(r"多长|多远|多高|几米|多少米|几公里|多少公里|长度|高度|how many (?:kilomet|km\b|met(?:er|re)s)")),
     ("area", re.compile(r"多大面积|面积|多少平方|几平方|多少亩|几亩|square (?:kilomet|met)|hectares|how many mu\b|how much land")),
     ("people", re.compile(r"多少万?人|几万?人|几个人|人数|多少名|多少人次|几名|人口[^率]{0,4}(?:多少|几)|population|how many people")),
@@ -131,7 +131,9 @@ def _unit_fits(kind: str, units: frozenset) -> bool:
     # counts in 个, but not 几所 of what it counts in 户.
     group = next((g for g in _MEASURE_GROUPS if kind in g), None)
     if kind == "个" or group is None:
-        return any(not families["percent"](u) and not families["money"](u) for u in units)
+        # Any count, but no measure: '多少个口袋公园' is not answered by '面积在400至10000平方米'.
+        return any(not families["percent"](u) and not families["money"](u) and not families["length"](u)
+                   and not families["area"](u) and not u.endswith(_MEASURED_AMOUNTS) for u in units)
     if kind == "家" and any(u.lstrip("万亿") == "户" for u in units):
         return True  # '新开了多少家公司和小店': businesses are counted in 户 ('新增市场主体4.6万户')
     # '万头只' counts 头 and 只 together: it answers 几头 and 几只. A measure of amount (亩, 吨)
@@ -141,6 +143,7 @@ def _unit_fits(kind: str, units: frozenset) -> bool:
 
 
 _AMOUNT_MEASURES = frozenset("亩 吨 度 辆 张 台 部".split())
+_MEASURED_AMOUNTS = ("吨", "千瓦", "立方米", "微克/立方米", "千瓦时", "标箱")
 
 
 @dataclass
@@ -743,9 +746,15 @@ _ENGLISH_WORD = re.compile(r"[a-z][a-z'-]*")
 ENGLISH_ALIAS_SPAN = 8
 
 
+# Past forms that no ending rule reaches.
+_IRREGULAR_PAST = {"spent": "spend", "built": "build", "sold": "sell", "grew": "grow", "grown": "grow", "made": "make",
+                   "paid": "pay", "gave": "give", "given": "give", "held": "hold", "ran": "run", "bought": "buy",
+                   "brought": "bring", "took": "take", "taken": "take", "won": "win", "set": "set", "put": "put"}
+
+
 def _english_key(word: str) -> str:
-    """'use', 'used' and 'using' alike; 'actually' and 'actual' alike."""
-    key = stem(word)
+    """'use', 'used' and 'using' alike; 'actually' and 'actual' alike; 'spent' and 'spend'."""
+    key = stem(_IRREGULAR_PAST.get(word, word))
     if key.endswith("ly") and len(key) > 5:
         key = key[:-2]
     for ending in ("ing", "ed"):
@@ -936,6 +945,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     _add_phrase_kin(kb, q.groups, said_before, stripped)
     for g in q.groups:
         _add_verb_first_forms(kb, g)
+        _add_verb_inside_forms(kb, g)
         _add_amount_heads(kb, g)
     return q
 
@@ -987,6 +997,24 @@ def _add_verb_first_forms(kb: KnowledgeBase, group: TermGroup) -> None:
             group.alternatives.append(memo[alt])
 
 
+# The heads of an indicator that a report may write after its verb ('数字经济核心产业实现增加值…',
+# '全县完成工业总产值…'), and the verbs it writes between.
+_AMOUNT_HEAD = re.compile(r"(增加值|总产值|产值|营业收入|销售收入|销售额|交易额|营收|产量|总收入|税收)$")
+_VERB_BETWEEN = ("实现", "完成", "达到")
+
+
+def _add_verb_inside_forms(kb: KnowledgeBase, group: TermGroup) -> None:
+    """An indicator ('数字经济核心产业增加值') is as often written with its verb before the head
+    ('数字经济核心产业实现增加值1454.5亿元'): the report's form counts as the term."""
+    memo = kb.__dict__.setdefault("_verb_inside", {})
+    for alt in list(group.alternatives):
+        if alt not in memo:  # a few searches of the whole report, once per term
+            m = _AMOUNT_HEAD.search(alt) if len(alt) >= 5 and not alt.isascii() else None
+            memo[alt] = [form for verb in _VERB_BETWEEN if (form := alt[:m.start()] + verb + m.group(0)) in kb.corpus] \
+                if m and m.start() >= 2 else []
+        group.alternatives.extend(f for f in memo[alt] if f not in group.alternatives)
+
+
 # '多摆了几张病床', '多建了几所': what was done more in the year is what the report calls 新增 (the
 # person's verb is dropped: '新增添' would cut as 新/增添).
 _MORE_DONE = re.compile(r"(?<![很更最好许至这那得太么])多(?![少大长高远久快重宽深个年次万亿元余种])([\u4e00-\u9fff])了")
@@ -1015,6 +1043,7 @@ ENGLISH_STOPWORDS = ENGLISH_STOPWORDS | {stem(w) for w in ENGLISH_STOPWORDS}
 _UNIT_WORDS = re.compile(r"^(?:多长|多宽|多大|多高|多远|多深|多重|多久|多快|多少钱|几块钱|[个家所座条项人次件台辆栋户亩株棵盏套位名批处场间米])$")
 # Words that say when or how much is asked, already read into year / wants_plan / wants_number.
 _TIME_WORDS = re.compile(r"^(来|到|去|跟着|去年|今年|明年|前年|上年|本年|全年|年内|过去一年|一年|当年|目前|现在|已经|已|共|总共|一共|加起来|合起来|加在一起|全|同比|为|了|要|会|"
+                         r"截至|截止|截止到|截至到|到目前为止|为止|年底|年末|"
                          r"计划|目标|力争|打算|预期|预计|将|将要|准备|争取|"
                          r"(几|多少|多)[个家处人件场次条辆台部所栋户亩元项座名起批种盏套株位]?|百分之几|第几)$")
 def is_time_word(word: str) -> bool:
