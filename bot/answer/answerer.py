@@ -287,6 +287,8 @@ _PEAK = re.compile(r"单日|日均|每天|一天|最高|峰值|高峰|最多|单
 # A share asked for ('占比', '比重'): a passage naming the thing as the whole of a share answers it;
 # an amount or a growth asked is not answered so ('海洋生产总值…增长8.7%,占地区生产总值比重14.7%').
 _SHARE_ASKED = re.compile(r"比重|占比|比例|占.{0,12}(?:多少|几)|share|proportion|percentage of")
+# The whole place or year said before a number.
+_WHOLE_SAID = re.compile(r"全年|全区|全县|全市|全省|全旗|全州|全镇")
 # The whole place said in so many words.
 _WHOLE_PLACE = re.compile(r"全区|全县|全市|全省|全旗|全州|全镇")
 # A figure the question states, followed by 里/中 and a pause: the question asks a part of it.
@@ -563,8 +565,10 @@ class Answerer:
                 if year_only and _CUMULATIVE.search(about):
                     # '去年翻新了多少个老小区': the year's 41个, not '区成立以来累计改造186个'.
                     hit.score -= 0.1
-                if hit.score > top - CLEAR_MARGIN and self._names_unasked(query, about):
-                    # '接待游客多少万人次': the district's 1286.5万, not '东林寺景区…接待游客260万'.
+                if hit.score > top - CLEAR_MARGIN and self._names_unasked(query, about) \
+                        and not _WHOLE_SAID.search(next((p for p in _pieces(about) if FIGURE.search(p)), "")):
+                    # '接待游客多少万人次': the district's 1286.5万, not '东林寺景区…接待游客260万';
+                    # but '全年新建、改造道路18条,…天津路北延…建成通车' is the whole year's.
                     hit.score -= 0.1
             hits.sort(key=lambda h: (-h.score, h.passage.id))
             if not described and (said := self._term_described(query, hits)):

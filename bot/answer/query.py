@@ -1163,8 +1163,8 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
             if not own:
                 continue  # 'target' -> 目标: read as intent (wants_plan), not as a topic
             related = [w for c in own for w in siblings.get(c, []) if w not in own]
-            if alias not in own and alias not in related:
-                related.insert(0, alias)
+            if alias not in own and alias not in related and len(alias) > 1:
+                related.insert(0, alias)  # not one character: '路' is inside 路径, 路网 and 天津路
             if not any(c in kb.corpus for c in own):
                 # The aliases were written for another report's word ('乔灌木 = 树'): in this one,
                 # the forms it does use ('植树') are its words.
