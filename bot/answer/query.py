@@ -1162,9 +1162,10 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
             own = [c for c in dict.fromkeys(canonicals) if not _TIME_WORDS.match(c)]
             if not own:
                 continue  # 'target' -> 目标: read as intent (wants_plan), not as a topic
-            related = [w for c in own for w in siblings.get(c, []) if w not in own]
+            # Not one character: '路' is inside 路径, 路网 and 天津路.
+            related = [w for c in own for w in siblings.get(c, []) if w not in own and len(w) > 1]
             if alias not in own and alias not in related and len(alias) > 1:
-                related.insert(0, alias)  # not one character: '路' is inside 路径, 路网 and 天津路
+                related.insert(0, alias)
             if not any(c in kb.corpus for c in own):
                 # The aliases were written for another report's word ('乔灌木 = 树'): in this one,
                 # the forms it does use ('植树') are its words.
