@@ -177,6 +177,9 @@ def test_the_report_answers_what_it_says(library, question, expect):
     "桐庐县2023年城镇登记失业人数是多少?",  # the report gives the rate, not a count of people
     "横村镇2023年实现地区生产总值多少?",  # the town's figure is of another indicator the report gives
     "2023年分水镇改造了多少个老旧小区?",  # a town the report never names: no figure is of it
+    "江南产业园2023年实现税收多少?",  # the park's figure measures 工业总产值, not 税收
+    "横村镇2023年实现税收多少?",  # the town's money is 一般公共预算收入, not 税收
+    "2023年桐庐县新能源汽车保有量是多少?",  # the year's sales are given, not the stock
     "城东街道2023年完成固定资产投资多少?",  # a street the report never names, beside three it does
     "桐庐县2023年全社会工业投资总额是多少亿元?",  # 工业投资 is given as a growth only; 社会…总额 is retail
     "富春江旅游度假区2023年门票收入是多少?",  # 门票 is no typo of '…度假区等'; the report gives 旅游总收入

@@ -342,7 +342,15 @@ def misses_indicator(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
         if len(g.word) >= 4 and g.word in g.alternatives and any(i.endswith(g.word) for i in indicators) \
                 and not any(alt in p.norm for alt in g.alternatives + g.related):
             return True
+        # What is measured ('税收', '货邮吞吐量', '氨氮浓度'), said of a site or a thing the passage
+        # names, with another measure there ('花园路商圈…销售额318.5亿元').
+        if _MEASURE_HEAD.search(g.word) and not any(alt in p.norm for alt in g.alternatives + g.related + g.loose):
+            return True
     return False
+
+
+# Words that name what a figure measures, not the thing it is of.
+_MEASURE_HEAD = re.compile(r"(?:税收|浓度|吞吐量|产值|增加值|销售额|营业收入|交易额|保有量|销量|产量)$")
 
 
 def term_weight(kb: KnowledgeBase, report_id: str, g: TermGroup) -> float:
