@@ -39,7 +39,8 @@ MIN_GLOSSARY_SCORE = 0.8
 MAX_QUESTION_CHARS = 200
 ANSWER_CACHE_SIZE = 2048
 _BARE_MULTIPLE = re.compile(r"(\d+(?:\.\d+)?)(亿|万)(?![元美\d])")
-_CHINESE_COUNT = re.compile(r"(?<![第一二两三四五六七八九十百千万])([一二两三四五六七八九十百千]+)(个|家|所|座|条|项|场|批|宗|名|人|户|亩|栋|台|辆)")
+# Counts in Chinese numerals ('四个教育集团'); '一批学校' is some schools, no count of them.
+_CHINESE_COUNT = re.compile(r"(?<![第一二两三四五六七八九十百千万])(?!一批)([一二两三四五六七八九十百千]+)(个|家|所|座|条|项|场|批|宗|名|人|户|亩|栋|台|辆)")
 _TIME_PHRASE = re.compile(r"\d+月|\d+日|今年|年内|年底|年初|上半年|下半年|明年|\d{4}年|已")
 _ASKS = re.compile(r"多少|几(?!乎)|how many|how much")
 _EACH = re.compile(r"各[是为自]?|分别|[和与及、].{1,24}(?:多少|几)")  # 'A和B各增长多少': two things asked
