@@ -533,7 +533,14 @@ def _with_kin(kb: KnowledgeBase, canonicals: list[str]) -> list[str]:
     if key not in memo:
         found = list(canonicals)
         if canonicals and not any(c in kb.corpus for c in canonicals):
-            found += [k for c in canonicals for k in _kin(kb).get(c, ()) if k in kb.corpus and k not in found]
+            kin = [k for c in canonicals for k in _kin(kb).get(c, ())]
+            found += [k for k in kin if k in kb.corpus and k not in found]
+            if len(found) == len(canonicals):
+                # Nor their kin: the report's name among the kin's other names ('长者食堂' for
+                # 老年食堂, kin of 助餐点), three characters or more.
+                siblings = _siblings(kb)
+                found += [s for c in canonicals + kin for s in siblings.get(c, ())
+                          if len(s) >= 3 and not s.isascii() and s in kb.corpus and s not in found]
         memo[key] = found
     return memo[key]
 
