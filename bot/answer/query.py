@@ -1448,6 +1448,8 @@ def _whole_unknown_runs(kb: KnowledgeBase, text: str, groups: list[TermGroup], o
                     i += 1
                 continue
             i += 2
+            if pair in STOPWORDS:
+                continue  # '跑/来' is 跑来, coming: how, not what
             compound = _compound_of_parts(kb, pair, others)
             if compound:
                 groups.append(TermGroup(pair, [compound], related=[pair]))
