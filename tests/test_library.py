@@ -201,7 +201,7 @@ NEW_TERM = """2023年南京市溧水区政府工作报告
 
 二、今后五年的目标任务
 
-到2027年，地区生产总值力争突破1500亿元，城乡居民收入与经济增长同步，高新技术企业达到800家，建成区绿化覆盖率达到42%以上。
+今后五年的主要目标是：地区生产总值年均增长6%以上，到2027年突破1500亿元，城乡居民收入与经济增长同步，高新技术企业达到800家，建成区绿化覆盖率达到42%以上。
 
 三、2023年工作安排
 
@@ -213,6 +213,7 @@ NEW_TERM = """2023年南京市溧水区政府工作报告
 
 @pytest.mark.parametrize("question, expect", [
     ("到2027年溧水区地区生产总值的目标是多少", "1500亿元"),  # a year of the new term's goals
+    ("溧水区到2027年GDP要达到多少", "1500亿元"),  # the amount in the piece after the growth rate
     ("溧水区2018年到2022年地区生产总值年均增长多少", "6.8%"),  # a span of the five years reviewed
 ])
 def test_the_years_a_new_terms_report_covers_are_its_own(tmp_path, question, expect):

@@ -56,10 +56,10 @@ def _only_a_number(piece: str) -> bool:
     lead = _COUNT_LEAD.match(piece)
     figure = FIGURE.match(piece, lead.end()) if lead else None
     return bool(figure and _COUNT_END.fullmatch(piece, figure.end()))
-# Pieces that go on about the piece before: its growth, rank, share, or its measure ('新建改造城市道路
-# 6条,总长12公里').
+# Pieces that go on about the piece before: its growth, rank, share, its measure ('新建改造城市道路
+# 6条,总长12公里') or where it is to reach ('地区生产总值年均增长7%左右,到2026年突破3000亿元').
 _ATTACHED = re.compile(r"^(惠及|累计|同比|比上年|增幅|增速|总量|位居|位列|居|列|排名|占|达到|其中|分别|涉及|均|整改|实现|"
-                       r"总长|全长|总里程|里程|总面积|面积|建筑面积|占地|总投资|总容量|合计|共计)")
+                       r"总长|全长|总里程|里程|总面积|面积|建筑面积|占地|总投资|总容量|合计|共计|到\d{4}年|突破)")
 
 
 # A question about a total ('一共有多少', '现有') with no verb of change in it, and numbers that

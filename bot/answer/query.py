@@ -45,7 +45,7 @@ _UNIT_QUESTIONS = [
     ("percent", re.compile(r"增长[^,,。?]{0,6}?(?:多少|几)|增长目标|增速目标|增幅|增速|增长率|百分之|投入强度|经费强度|百分比|比重|比例|占比|[^\W\d]率|下降了?多少|提高了?多少|降了?多少|几个点|多少个点|"
                            r"what share|percentage|proportion|how fast|growth rate|rate of growth|by how much|at what rate")),
     ("money", re.compile(r"多少钱|几块钱|钱|金额|资金|多少元|几元|多少万元|多少亿|工资|补贴|贷款|授信|费用|经费|花了|花费|税收|支出|"
-                         r"[^\W\d_](?<!名)额(?!度)|总投资|投资额|总值|产值|增加值|收入|损失|how much money|amount|revenue|value of|income|\byuan\b")),
+                         r"[^\W\d_](?<!名)额(?!度)|总投资|投资额|总值|产值|增加值|(?<![a-z])gdp(?![a-z])|收入|损失|how much money|amount|revenue|value of|income|\byuan\b")),
     ("length", re.compile(r"多长|多远|多高|几米|多少米|几公里|多少公里|长度|高度|how many (?:kilomet|km\b|met(?:er|re)s)")),
     ("area", re.compile(r"多大面积|面积|多少平方|几平方|多少亩|几亩|square (?:kilomet|met)|hectares|how many mu\b|how much land")),
     ("people", re.compile(r"多少万?人|几万?人|几个人|人数|多少名|多少人次|几名|人口[^率]{0,4}(?:多少|几)|population|how many people")),
