@@ -32,7 +32,7 @@ REPORT = """政府工作报告
 
 新增养老床位420张，其中护理型床位占比达到72%；建成社区长者食堂15个；完成困难老年人家庭适老化改造300户。全年生猪出栏12.6万头，肉鸡出栏320万只。
 
-新建改造青山湖大道、农林大学路等道路16条，通车里程28.4公里。新建口袋公园②12个，新增绿地面积20公顷。全民健身蓬勃开展，建成社区健身场地28处、全民健身路径40条。全年接待游客2860万人次，实现旅游总收入312亿元。完成锦溪生态修复9公里，集成电路产业园二期建成投用。细颗粒物（PM2.5）年均浓度降至26微克/立方米，空气质量优良率达到93.2%。
+新建改造青山湖大道、农林大学路等道路16条，通车里程28.4公里，打通断头路5条。新建口袋公园②12个，新增绿地面积20公顷。全民健身蓬勃开展，建成社区健身场地28处、全民健身路径40条。全年接待游客2860万人次，实现旅游总收入312亿元。完成锦溪生态修复9公里，集成电路产业园二期建成投用。细颗粒物（PM2.5）年均浓度降至26微克/立方米，空气质量优良率达到93.2%。
 
 二、2024年工作安排
 
@@ -70,7 +70,8 @@ def library(tmp_path_factory):
     ("临安去年一共修好了几条路?", "16条"),  # 修好 for 新建改造; not 集成电路, 生态修复, 健身路径
     ("临安去年修了几条路?", "16条"),  # 路 is 道路, not the 路 of 全民健身路径
     ("临安去年新开了几个给老人吃饭的地方?", "15个"),
-    ("去年跑来临安玩的人一共有多少?", "2860万人次"),  # 跑来 says coming, not what  # the saying's 助餐点 and its kin 老年食堂 go by 长者食堂 here
+    ("去年跑来临安玩的人一共有多少?", "2860万人次"),  # 跑来 says coming, not what
+    ("临安去年打通了几条走不通的死头路?", "5条"),  # 不通 is said again by the saying '走不通的路' of 断头路  # the saying's 助餐点 and its kin 老年食堂 go by 长者食堂 here
     ("临安今年帮忙带娃的托儿所能多出几个位子?", "360个"),  # 带娃 and 托儿所 say the one 托位
     ("临安今年要盖几座厕所?", "25座"),
     ("临安去年一共发了多少钱的消废劵?", "2600万元"),  # 劵 is written for 券; 废 sounds as 费
@@ -152,3 +153,12 @@ def test_words_of_coming_and_pointing_are_not_what_is_asked(library, question, h
 
     query = understand(library.answerer("2024-linan").kb, question)
     assert how not in [g.word for g in query.groups]
+
+
+def test_a_word_another_saying_of_the_thing_holds_describes_it_again(library):
+    from bot.answer.query import understand
+
+    # '走不通的路' is a saying of 断头路: 不通 beside 死头路 says it again, it is no other thing.
+    query = understand(library.answerer("2024-linan").kb, "临安去年打通了几条走不通的死头路?")
+    framed = {g.word for g in query.groups if g.frame}
+    assert "不通" in framed and "打通" not in framed

@@ -950,11 +950,27 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
         + _unknown_subdivisions(kb, stripped)
     q.groups = _groups(kb, stripped, aliases, q.asks_quantity, english_names(raw))[:MAX_GROUPS]
     _add_phrase_kin(kb, q.groups, said_before, stripped)
+    _frame_words_of_sayings(kb, q.groups)
     for g in q.groups:
         _add_verb_first_forms(kb, g)
         _add_verb_inside_forms(kb, g)
         _add_amount_heads(kb, g)
     return q
+
+
+RARE_IN_REPORT = 3
+
+
+def _frame_words_of_sayings(kb: KnowledgeBase, groups: list[TermGroup]) -> None:
+    """A word the report never uses, said beside an alias, that another saying of the same thing
+    holds ('免费看书的小书屋': 看书 of '免费看书的地方', said for 城市书房; '走不通的死头路': 不通 of
+    '走不通的路') describes the thing again: it frames the question rather than adding what to
+    look for. (The report's common words still count: '改造' beside 老旧小区.)"""
+    sayings = [s for g in groups if g.alternatives != [g.word] for s in g.related if len(s) >= 3 and not s.isascii()]
+    for g in groups:
+        if not g.frame and not g.site and g.alternatives == [g.word] and kb.corpus.count(g.word) <= RARE_IN_REPORT \
+                and any(g.word in s for s in sayings):
+            g.frame = True
 
 
 def _add_phrase_kin(kb: KnowledgeBase, groups: list[TermGroup], before: str, after: str) -> None:
