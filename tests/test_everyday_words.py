@@ -52,6 +52,8 @@ REPORT = """政府工作报告
 
 3.新建口袋公园8个。
 
+4.新建社区卫生服务站4个。
+
 注释
 
 ①市场采购贸易方式：在认定的市场集聚区采购商品、单票报关货值15万美元以下、享受简化申报的出口贸易方式。
@@ -71,7 +73,8 @@ def library(tmp_path_factory):
     ("临安去年修了几条路?", "16条"),  # 路 is 道路, not the 路 of 全民健身路径
     ("临安去年新开了几个给老人吃饭的地方?", "15个"),
     ("去年跑来临安玩的人一共有多少?", "2860万人次"),  # 跑来 says coming, not what
-    ("临安去年打通了几条走不通的死头路?", "5条"),  # 不通 is said again by the saying '走不通的路' of 断头路  # the saying's 助餐点 and its kin 老年食堂 go by 长者食堂 here
+    ("临安去年打通了几条走不通的死头路?", "5条"),
+    ("临安今年要新建几个社区里看病的地方?", "4个"),  # 区里 is not cut out of 社区里  # 不通 is said again by the saying '走不通的路' of 断头路  # the saying's 助餐点 and its kin 老年食堂 go by 长者食堂 here
     ("临安今年帮忙带娃的托儿所能多出几个位子?", "360个"),  # 带娃 and 托儿所 say the one 托位
     ("临安今年要盖几座厕所?", "25座"),
     ("临安去年一共发了多少钱的消废劵?", "2600万元"),  # 劵 is written for 券; 废 sounds as 费

@@ -187,6 +187,10 @@ class Query:
     corrections: list[tuple[str, str]] = field(default_factory=list)
 
 
+# The words for a place of the report's level ('区里', '县里'): inside other words too (社区里).
+_LEVEL_WORD = re.compile(r"^.里$")
+
+
 def own_place_names(report: ReportInfo) -> list[str]:
     """How the report's own place is named: 南昌市西湖区, 南昌西湖区, 西湖区, 西湖, 全区, 本区, xihu."""
     if report.place_names:
@@ -934,6 +938,13 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
 
     stripped = text
     for name in own_place_names(report):
+        if _LEVEL_WORD.match(name) and name in stripped:
+            # '区里' as a word ('今年区里新开'), not the end of 社区 ('社区里看病的地方').
+            bounds = kb.tokenizer.boundaries(stripped)
+            for at in reversed(positions(stripped, name)):
+                if at in bounds:
+                    stripped = stripped[:at] + " " + stripped[at + len(name):]
+            continue
         stripped = stripped.replace(name, " ")
     stripped = _YEAR.sub(" ", stripped)
     # '有多大', '多长', '多少张(床)': read into the units asked, not words to look for.
