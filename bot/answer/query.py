@@ -979,7 +979,8 @@ def _frame_words_of_sayings(kb: KnowledgeBase, groups: list[TermGroup]) -> None:
     look for. (The report's common words still count: '改造' beside 老旧小区.)"""
     sayings = [s for g in groups if g.alternatives != [g.word] for s in g.related if len(s) >= 3 and not s.isascii()]
     for g in groups:
-        if not g.frame and not g.site and g.alternatives == [g.word] and kb.corpus.count(g.word) <= RARE_IN_REPORT \
+        if not g.frame and not g.site and len(g.word) >= 2 and g.alternatives == [g.word] \
+                and kb.corpus.count(g.word) <= RARE_IN_REPORT \
                 and any(g.word in s for s in sayings):
             g.frame = True
 
