@@ -369,9 +369,12 @@ def correct_typos(kb: KnowledgeBase, text: str) -> tuple[str, list[tuple[str, st
     for m in _UNIT_AFTER_COUNT.finditer(text):
         # '修多少公理的路': the measure asked, misheard (公里).
         word = m.group(0)
-        unit = next((u for u in _UNIT_WORDS_ASKED if word.startswith(u)), None) or next(
-            (u for u in _UNIT_WORDS_ASKED if _plausible_typo(word[:len(u)], u)), None)
-        if unit and not word.startswith(unit) and word[:len(unit)] not in corpus:
+        if any(word.startswith(u) for u in _UNIT_WORDS_ASKED):
+            continue
+        # Cheap tests first: the sound of a character is looked up only for a near spelling.
+        unit = next((u for u in _UNIT_WORDS_ASKED if len(word) >= len(u) and (word[0] == u[0] or word[len(u) - 1] == u[-1])
+                     and word[:len(u)] not in corpus and _plausible_typo(word[:len(u)], u)), None)
+        if unit:
             fixes.append((word[:len(unit)], unit))
     for m in _HAN_RUN3.finditer(text):
         run = m.group(0)
@@ -980,8 +983,7 @@ def _frame_words_of_sayings(kb: KnowledgeBase, groups: list[TermGroup]) -> None:
     sayings = [s for g in groups if g.alternatives != [g.word] for s in g.related if len(s) >= 3 and not s.isascii()]
     for g in groups:
         if not g.frame and not g.site and len(g.word) >= 2 and g.alternatives == [g.word] \
-                and kb.corpus.count(g.word) <= RARE_IN_REPORT \
-                and any(g.word in s for s in sayings):
+                and any(g.word in s for s in sayings) and kb.corpus.count(g.word) <= RARE_IN_REPORT:
             g.frame = True
 
 
@@ -1105,7 +1107,9 @@ def _unknown_subdivisions(kb: KnowledgeBase, text: str) -> list[str]:
     """'大石坝街道', '湖塘镇': a 街道/镇/乡 named in the question that the report never writes,
     where the report names its own (石马河街道): the report gives no figure of that one. Its
     first part is two or three characters of names, not '我们乡' or '2023年侯镇'."""
-    names = []
+    names: list[str] = []
+    if not any(s in text for s in _SUBDIVISION):
+        return names  # most questions name none: no second cut of the question
     words = kb.tokenizer.words(text)
     for i, word in enumerate(words):
         suffix = next((s for s in _SUBDIVISION if word.endswith(s)), None)
