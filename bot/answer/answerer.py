@@ -288,10 +288,9 @@ _PEAK = re.compile(r"单日|日均|每天|一天|最高|峰值|高峰|最多|单
 # A share asked for ('占比', '比重'): a passage naming the thing as the whole of a share answers it;
 # an amount or a growth asked is not answered so ('海洋生产总值…增长8.7%,占地区生产总值比重14.7%').
 _SHARE_ASKED = re.compile(r"比重|占比|比例|占.{0,12}(?:多少|几)|share|proportion|percentage of")
-# The whole place or year said before a number.
-_WHOLE_SAID = re.compile(r"全年|全区|全县|全市|全省|全旗|全州|全镇")
-# The whole place said in so many words.
+# The whole place said in so many words; and the whole place or year said before a number.
 _WHOLE_PLACE = re.compile(r"全区|全县|全市|全省|全旗|全州|全镇")
+_WHOLE_SAID = re.compile(r"全年|" + _WHOLE_PLACE.pattern)
 # A figure the question states, followed by 里/中 and a pause: the question asks a part of it.
 _QUOTED_TOTAL = re.compile(r"[^,，。？?]{0,12}?(?:里|(?<!之)中(?![心国央部])|之中|当中)(?:[,，]|的|有)?")
 
@@ -931,8 +930,9 @@ class Answerer:
         note = next((n for n in self.kb.glossary if n.report_id == p.report_id and n.number == p.note), None)
         if note is None or any(match_form(f) in query.text for f in note.forms):
             return None
+        definition = match_form(note.definition)
         described = [g.word for g in query.groups if not g.frame and not g.verb
-                     and any(alt in match_form(note.definition) for alt in g.alternatives + g.related)]
+                     and any(alt in definition for alt in g.alternatives + g.related)]
         said = query.text
         for word in sorted(described, key=len, reverse=True):
             said = said.replace(word, "")

@@ -937,7 +937,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     q.asks_quantity = bool(_ASKS_QUANTITY.search(text))
     q.asks_person = bool(_PERSON_FACTS.search(q.raw_text)) and not _POPULATION_AGE.search(q.raw_text)
     q.wants_list = bool(_LIST.search(text))
-    q.wants_span = bool(SPAN.search(text)) or len(set(_YEAR.findall(text))) >= 2  # '从2018年到2022年' 
+    q.wants_span = bool(SPAN.search(text)) or len(set(_YEAR.findall(text))) >= 2  # '从2018年到2022年'
 
     stripped = text
     for name in own_place_names(report):
@@ -960,8 +960,9 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     stripped = _apply_phrases(kb, stripped)
     stripped = _join_alias_across_de(kb, stripped)
     rewritten, aliases = _apply_aliases(kb, stripped)
-    q.foreign_places = [w for w in kb.tokenizer.words(stripped) if _is_foreign_place(kb, w)] + _unknown_place_names(kb, stripped) \
-        + _unknown_subdivisions(kb, stripped)
+    words = kb.tokenizer.words(stripped)  # one cut for the three readings of places
+    q.foreign_places = [w for w in words if _is_foreign_place(kb, w)] + _unknown_place_names(kb, words) \
+        + _unknown_subdivisions(kb, stripped, words)
     q.groups = _groups(kb, stripped, aliases, q.asks_quantity, english_names(raw))[:MAX_GROUPS]
     _add_phrase_kin(kb, q.groups, said_before, stripped)
     _frame_words_of_sayings(kb, q.groups)
@@ -1103,14 +1104,13 @@ _SUBDIVISION = ("街道", "镇", "乡")
 _NOT_A_NAME = frozenset("我们 咱们 你们 他们 她们 这个 那个 哪个 每个 各个 本 各 全 每 该 某 这 那 哪".split())
 
 
-def _unknown_subdivisions(kb: KnowledgeBase, text: str) -> list[str]:
-    """'大石坝街道', '湖塘镇': a 街道/镇/乡 named in the question that the report never writes,
-    where the report names its own (石马河街道): the report gives no figure of that one. Its
-    first part is two or three characters of names, not '我们乡' or '2023年侯镇'."""
+def _unknown_subdivisions(kb: KnowledgeBase, text: str, words: list[str]) -> list[str]:
+    """'大石坝街道', '湖塘镇': a 街道/镇/乡 named in the question (`words`, its cut) that the report
+    never writes, where the report names its own (石马河街道): the report gives no figure of that
+    one. Its first part is two or three characters of names, not '我们乡' or '2023年侯镇'."""
     names: list[str] = []
     if not any(s in text for s in _SUBDIVISION):
-        return names  # most questions name none: no second cut of the question
-    words = kb.tokenizer.words(text)
+        return names  # most questions name none
     for i, word in enumerate(words):
         suffix = next((s for s in _SUBDIVISION if word.endswith(s)), None)
         if suffix is None:
@@ -1139,12 +1139,13 @@ def _names_own_subdivisions(kb: KnowledgeBase, suffix: str) -> bool:
     return memo[suffix]
 
 
-def _unknown_place_names(kb: KnowledgeBase, text: str) -> list[str]:
+def _unknown_place_names(kb: KnowledgeBase, words: list[str]) -> list[str]:
     """A name jieba does not know falls apart into single characters ('红谷滩区' -> 红/谷/滩/区):
-    three or more of them ending in 区/县/市/省 that the report never writes are a place name."""
+    three or more of them (of the question's words) ending in 区/县/市/省 that the report never
+    writes are a place name."""
     corpus = kb.corpus
     names, run = [], ""
-    for word in kb.tokenizer.words(text) + [""]:
+    for word in words + [""]:
         if len(word) == 1 and "\u4e00" <= word <= "\u9fff":
             run += word
             continue

@@ -61,11 +61,9 @@ def period_of(sentence: str, meta) -> str:
     return f"{years[0]}—{years[-1]}年" if len(years) > 1 else "过去五年"
 
 
-# A plan part for the next five years ('二、今后五年的奋斗目标'), not for the coming year.
-
-
 def plan_period(part: str, meta) -> str:
-    """'2022—2026年目标' for the goals of a five-year plan part, '' for the year's plan."""
+    """'2022—2026年目标' for the goals of a five-year plan part ('二、今后五年的奋斗目标'), '' for the
+    year's plan."""
     if not (meta.plan_year and FIVE_YEAR_PLAN_PART.search(part)):
         return ""
     return f"{meta.plan_year}—{meta.plan_year + 4}年目标"
