@@ -26,7 +26,7 @@ REPORT = """政府工作报告
 
 （一）经济稳中向好
 
-全区实现地区生产总值702.5亿元，增长6.3%。数字经济核心产业实现增加值96.4亿元，增长10.2%；全社会研发经费投入强度达到3.4%。新开工安置房2100套，交付安置房3200套。城镇居民人均可支配收入76830元，农村居民人均可支配收入47120元。社会消费品零售总额318.6亿元，增长7.9%。以市场采购贸易方式①出口126.5亿元，增长9.8%。城镇新增就业1.72万人，城镇登记失业率2.1%。组织促消费活动80余场，发放消费券2600万元，带动消费6亿元。
+全区实现地区生产总值702.5亿元，增长6.3%。全区海洋生产总值达到58.2亿元，增长12.1%，占地区生产总值比重为8.3%。数字经济核心产业实现增加值96.4亿元，增长10.2%；全社会研发经费投入强度达到3.4%。新开工安置房2100套，交付安置房3200套。城镇居民人均可支配收入76830元，农村居民人均可支配收入47120元。社会消费品零售总额318.6亿元，增长7.9%。以市场采购贸易方式①出口126.5亿元，增长9.8%。城镇新增就业1.72万人，城镇登记失业率2.1%。组织促消费活动80余场，发放消费券2600万元，带动消费6亿元。
 
 （二）城乡面貌持续改善
 
@@ -93,6 +93,7 @@ def library(tmp_path_factory):
     ("What share of GDP did Lin'an spend on R&D in 2023?", "3.4%"),  # spent on R&D as a share: 研发经费投入强度
     ("临安2023年R&D经费投入强度是多少?", "3.4%"),  # 强度 is a share, not the money 经费
     ("临安去年在边角空地上修了多少个小公园?", "12个"),  # the note's words describe 口袋公园
+    ("How fast did Lin'an's economy grow in 2023?", "6.3%"),  # the growth said beside the total (702.5亿元) is a rate too
 ])
 def test_everyday_words_find_the_reports_figure(library, question, expect):
     answer = library.ask(question)
@@ -165,3 +166,10 @@ def test_a_word_another_saying_of_the_thing_holds_describes_it_again(library):
     query = understand(library.answerer("2024-linan").kb, "临安去年打通了几条走不通的死头路?")
     framed = {g.word for g in query.groups if g.frame}
     assert "不通" in framed and "打通" not in framed
+
+
+def test_a_growth_rate_said_with_a_total_is_a_percent_the_passage_gives(library):
+    # '实现地区生产总值702.5亿元,增长6.3%' answers 'how fast did it grow' as well as 'how much'.
+    kb = library.answerer(next(iter(library.reports))).kb
+    passage = next(p for p in kb.passages.values() if p.text.startswith("全区实现地区生产总值702.5亿元"))
+    assert {"亿元", "%"} <= passage.units

@@ -210,3 +210,24 @@ def test_a_bracketed_marker_may_say_注_before_its_number(marker, note_mark):
     report = parse_report(text, "2023-qingxi", "2023-qingxi.txt")
     assert [n.term for n in report.notes] == ["“链主”企业"]
     assert report.note_uses and "注" not in "".join(p.text for p in report.paragraphs if "链主" in p.text)
+
+
+def test_targets_numbered_like_chapters_are_items_of_the_list_not_chapters():
+    # '（一）地区生产总值增长6%左右；' under '…主要预期目标是：' is a target, though it is numbered as chapters are.
+    text = NUMBERED_LIST.replace("（一）持续增进民生福祉\n", "今年经济社会发展的主要预期目标是：\n（一）地区生产总值增长6%左右；\n"
+                                 "（二）一般公共预算收入增长5%左右；\n（三）全面完成节能减排目标任务。\n围绕上述目标，重点抓好以下工作：\n"
+                                 "（一）持续增进民生福祉\n")
+    report = parse_report(text, "2023-qingxi", "2023-qingxi.txt")
+    targets = next(p for p in report.paragraphs if p.text.startswith("今年经济社会发展的主要预期目标是"))
+    assert "地区生产总值增长6%左右" in targets.text and "一般公共预算收入增长5%左右" in targets.text
+    assert "全面完成节能减排目标任务" in targets.text and targets.role == "plan"
+    assert [p.chapter for p in report.paragraphs if p.text.startswith("1.新建改扩建")] == ["(一)持续增进民生福祉 › 1.办好教育。"]
+
+
+def test_a_star_after_a_term_is_its_note_marker():
+    text = NUMBERED_LIST.replace("招引亿元以上产业项目21个", "建立重点产业链链长制*，招引“链主*”企业21个") \
+        + "\n名词解释\n1.链长制：由区级领导担任链长、统筹一条产业链的工作机制。\n2.链主：在产业链中居于核心地位的龙头企业。\n"
+    report = parse_report(text, "2023-qingxi", "2023-qingxi.txt")
+    assert [u.number for u in report.note_uses] == [1, 2]
+    assert not any("notes not found" in w for w in report.meta.warnings)
+    assert "*" not in "".join(p.text for p in report.paragraphs)

@@ -301,6 +301,8 @@ def _load(path: Path, conn: sqlite3.Connection, aliases: list[tuple[str, str]], 
     units: dict[int, set[str]] = {}
     for f in figures:
         units.setdefault(f["passage_id"], set()).add(f["unit"])
+        if "%" in (f["growth"] or ""):  # '地区生产总值702.5亿元(增长6.3%)': the passage gives a rate too
+            units[f["passage_id"]].add("%")
     for p in passages.values():
         if p.role == "meta":  # who, when, where: '哪天作的报告' asks for a date
             units.setdefault(p.id, set()).update({"年", "月", "日"})

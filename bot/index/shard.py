@@ -29,7 +29,7 @@ from bot.language.tokenizer import Tokenizer, prefix_dictionary, select_vocabula
 
 PATH_SEP = " › "
 # Bump when parsing or shard building changes what a shard holds: every shard is rebuilt.
-PARSER_VERSION = "9.19"
+PARSER_VERSION = "9.20"
 
 
 def shard_key(report_sha256: str, userdict_sha256: str, overrides: dict | None) -> str:

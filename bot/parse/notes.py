@@ -3,7 +3,8 @@ linking each note to the sentence whose marker cites it, removing the marker fro
 
 Marker styles: a number glued after the quoted term (“胡子工程”1, “四上”10企业), or spaced as
 PDF extraction leaves superscripts (“一刻钟便民生活圈” 2 建设); 〔1〕, [1], 【1】, each also with 注
-([注1], 〔注1〕), circled ① (read as 〔1〕), (注1)."""
+([注1], 〔注1〕), circled ① (read as 〔1〕), (注1), and a star after the term (链长制*, “揭榜挂帅*”) where the notes are
+told apart by their terms alone."""
 
 from __future__ import annotations
 
@@ -55,9 +56,14 @@ def link_notes(paragraphs: list[Paragraph], notes: list[Note]) -> list[NoteUse]:
     after one of that note's own forms, so genuine numbers (遴选12 件, 10%) are not touched."""
     uses: list[NoteUse] = []
     for note in notes:
-        use = _link_bracketed(paragraphs, note) or _link_glued(paragraphs, note)
+        use = _link_bracketed(paragraphs, note) or _link_glued(paragraphs, note) or _link_starred(paragraphs, note)
         if use:
             uses.append(use)
+    if any(_starred(note).search(p.text) for note in notes for p in paragraphs):
+        for paragraph in paragraphs:  # the stars of terms cited again, once each note is linked
+            for sentence in paragraph.sentences:
+                _remove(sentence, _STAR_AFTER_TERM)
+            paragraph.text = "".join(s.text for s in paragraph.sentences)
     # Markers of notes the report never defines are furniture of the text all the same.
     for paragraph in paragraphs:
         for sentence in paragraph.sentences:
@@ -97,6 +103,25 @@ def _link_glued(paragraphs: list[Paragraph], note: Note) -> NoteUse | None:
                     break
             paragraph.text = "".join(s.text for s in paragraph.sentences)
             return NoteUse(note.number, paragraph.number, s_index, m.group("form"))
+    return None
+
+
+_STAR_AFTER_TERM = re.compile(r"(?<=[\u4e00-\u9fff”])[*＊]")
+
+
+def _starred(note: Note) -> re.Pattern:
+    alternatives = "|".join(re.escape(f) for f in sorted(note.forms, key=len, reverse=True))
+    return re.compile(rf"(?P<form>{alternatives})”?(?P<marker>[*＊])")
+
+
+def _link_starred(paragraphs: list[Paragraph], note: Note) -> NoteUse | None:
+    """'链长制*': a star marks a term that has a note; which note, its term says."""
+    pattern = _starred(note)
+    for paragraph in paragraphs:
+        for s_index, sentence in enumerate(paragraph.sentences):
+            m = pattern.search(sentence.text)
+            if m:
+                return NoteUse(note.number, paragraph.number, s_index, m.group("form"))
     return None
 
 

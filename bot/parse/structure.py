@@ -258,7 +258,7 @@ def _read_structure(text: str, heading: int, b: _Builder) -> bool:
         return True
     if b.role not in ("review", "plan", "closing"):
         return False
-    if _CHAPTER.match(text):
+    if _CHAPTER.match(text) and not text.endswith(";"):  # ending as a list's clause does: an item
         head, body = _split_run_in(text)
         if len(head) <= 45:
             b.chapter, b.section, b.chapter_style = head, "", "cn"
@@ -320,11 +320,18 @@ def _merge_list_lines(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
     merged: list[tuple[str, int]] = []
     for text, heading in lines:
         if (merged and merged[-1][0].endswith((":", ";")) and text.endswith((";", "。")) and not heading
-                and not _CHAPTER.match(text) and not _SECTION.match(text) and len(merged[-1][0]) < 300):
+                and (not _CHAPTER.match(text) or _is_chapter_numbered_item(text, merged[-1][0]))
+                and not _SECTION.match(text) and len(merged[-1][0]) < 300):
             merged[-1] = (merged[-1][0] + text, merged[-1][1])
         else:
             merged.append((text, heading))
     return merged
+
+
+def _is_chapter_numbered_item(text: str, before: str) -> bool:
+    """'（一）地区生产总值增长6%左右;' after '…主要预期目标是:': a target numbered as chapters are.
+    It ends as a clause of a list does, or is the list's last item: one sentence after a ';'."""
+    return text.endswith(";") or before.endswith(";") and text.endswith("。") and "。" not in text[:-1]
 
 
 _SENTENCE_END = re.compile(r"(?<=[。!?])")
