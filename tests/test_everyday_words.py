@@ -42,7 +42,7 @@ REPORT = """政府工作报告
 
 全年实施亿元以上项目120个，完成投资260亿元。新开工亿元以上项目45个。新建改造城市道路6条，总长12公里。
 
-推进托育服务扩容提质，每千人口拥有3岁以下婴幼儿托位数达到4.5个。
+推进托育服务扩容提质，每千人口拥有3岁以下婴幼儿托位数达到4.5个。新增养老机构床位200张。
 
 （二）办好民生实事
 
@@ -93,7 +93,10 @@ def library(tmp_path_factory):
     ("What share of GDP did Lin'an spend on R&D in 2023?", "3.4%"),  # spent on R&D as a share: 研发经费投入强度
     ("临安2023年R&D经费投入强度是多少?", "3.4%"),  # 强度 is a share, not the money 经费
     ("临安去年在边角空地上修了多少个小公园?", "12个"),  # the note's words describe 口袋公园
-    ("How fast did Lin'an's economy grow in 2023?", "6.3%"),  # the growth said beside the total (702.5亿元) is a rate too
+    ("How fast did Lin'an's economy grow in 2023?", "6.3%"),
+    ("临安去年家门口的小公圆弄了几个?", "12个"),
+    ("How many new nursing home beds will Lin'an add this year?", "200张"),
+    ("临安去年有多少人找到新工作?", "1.72万人"),  # 有多少 asks no total: the saying's 找到 is what was done  # 养老床位 with 机构 between its words  # 小公圆 is the saying 小公园 (of 口袋公园) mistyped  # the growth said beside the total (702.5亿元) is a rate too
 ])
 def test_everyday_words_find_the_reports_figure(library, question, expect):
     answer = library.ask(question)

@@ -103,11 +103,13 @@ def _named_only_as_whole(query: Query, text: str) -> bool:
 # '多少座公共快充站': the count and the phrase naming what it counts.
 _COUNTED = re.compile(r"(?:多少|几)[^\s,.;:!?,。;:!?]+")
 _MEASURED = re.compile(r"(?:有|是)?(?:多长|多大|多高|多远|多宽|多少)")
-_PER_UNIT = re.compile(r"[亩地]均$")  # 人均 is how reports give income, and what people mean by it
+# 人均 is how reports give income, and what people mean by it; an average per unit of land is not.
+_PER_UNIT = re.compile(r"(?:[亩地]均|每(?:平方公里|平方千米|公顷|亩))$")
 
 
 def _named_only_per_unit(query: Query, text: str) -> bool:
-    """Is a word of the question said only as an average per unit of land ('亩均税收') that its
+    """Is a word of the question said only as an average per unit of land ('亩均税收',
+    '每平方公里地区生产总值') that its
     own words do not include?"""
     for g in query.groups:
         if g.frame or g.verb or len(g.word) < 2:
@@ -256,8 +258,8 @@ def _item_listed_with_others(query: Query, text: str) -> bool:
 
 
 # An amount asked per person or per month, and the words that give one.
-_PER_ASKED = re.compile(r"每人|人均|每个人|一个人|每月|每个月|一个月|月均|每户|户均")
-_PER_GIVEN = re.compile(r"每人|人均|每户|户均|每月|月均|/月|/人|每年|年均|标准")
+_PER_ASKED = re.compile(r"每人|人均|每平方|每公顷|每亩|每个人|一个人|每月|每个月|一个月|月均|每户|户均")
+_PER_GIVEN = re.compile(r"每人|人均|每户|户均|每月|月均|/月|/人|每年|年均|标准|每平方|每公顷|每亩|亩均|地均")
 _ORDINAL = re.compile(r"第([一二三四五六七八九十\d]{1,2})(针|剂|次|批|期|届|轮|季度)")
 
 
@@ -290,6 +292,9 @@ _PEAK = re.compile(r"单日|日均|每天|一天|最高|峰值|高峰|最多|单
 _SHARE_ASKED = re.compile(r"比重|占比|比例|占.{0,12}(?:多少|几)|share|proportion|percentage of")
 # The whole place said in so many words; and the whole place or year said before a number.
 _WHOLE_PLACE = re.compile(r"全区|全县|全市|全省|全旗|全州|全镇")
+_SUBDIVISIONS = ("镇", "街道", "乡")
+_SUBDIVISION_NAME = re.compile(r"[\u4e00-\u9fff]{1,4}(?:镇|街道|乡)")
+_HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
 _WHOLE_SAID = re.compile(r"全年|" + _WHOLE_PLACE.pattern)
 # A figure the question states, followed by 里/中 and a pause: the question asks a part of it.
 _QUOTED_TOTAL = re.compile(r"[^,，。？?]{0,12}?(?:里|(?<!之)中(?![心国央部])|之中|当中)(?:[,，]|的|有)?")
@@ -796,6 +801,9 @@ class Answerer:
                 site_names(self.kb, piece) and not _WHOLE_PLACE.search(piece) for piece in pieces):
             # '全区规模以上工业总产值是多少': '东山产业园实现规模以上工业总产值186亿元' is one park's.
             return "报告只给出了其中一处的数字"
+        if (part := self._subdivision_asked(query)) and _WHOLE_PLACE.search(p.text) and part not in p.norm:
+            # '乌镇旅游收入有多少': '全市…实现旅游总收入236.8亿元' is the whole city's, not the town's.
+            return f"报告只给出了全域的数字,没有{part}的"
         if (quoted := _quoted_totals(query.raw_text)) and not _other_figures(near, quoted):
             # '新增的8100个学位中,小学学位有多少个': the passage's number is the total the question
             # already states; the part asked is not given.
@@ -826,6 +834,15 @@ class Answerer:
         return any(len(word) >= 3 and word not in query.text and rare_site(self.kb, query.report.id, word)
                    for word in self.kb.tokenizer.words(text))
 
+    def _subdivision_asked(self, query: Query) -> str | None:
+        """A town or street of the report's place that the question names ('乌镇', '分水'): the
+        report writes it with its 镇/街道/乡 somewhere."""
+        for g in query.groups:
+            if len(g.word) >= 2 and _HAN_WORD.fullmatch(g.word) and not g.verb and not g.frame and any(
+                    g.word + suffix in self.kb.corpus for suffix in _SUBDIVISIONS) or _SUBDIVISION_NAME.fullmatch(g.word):
+                return g.word
+        return None
+
     def _asks_change(self, query: Query) -> bool:
         """Does the question ask what was done or added in the year ('新找到工作的人有多少',
         '翻新了多少个', '沾光的住户有多少'), not what there is in all? A verb of change or a
@@ -840,8 +857,13 @@ class Answerer:
             return True
         # '保有量' has a verb in it; '加起来' says a sum, not what was added.
         stock = "".join(m.group(0) for m in _STOCK.finditer(text)) + "".join(_SUMMED.findall(text))
-        return any(tokenizer.is_verb(g.word) and g.word not in _NO_CHANGE_VERBS and g.word not in stock
-                   for g in query.groups if not g.frame)
+        if any(tokenizer.is_verb(g.word) and g.word not in _NO_CHANGE_VERBS and g.word not in stock
+               for g in query.groups if not g.frame):
+            return True
+        # A saying read as a report word with its verb inside ('找到新工作' for 城镇新增就业).
+        return any(g.alternatives != [g.word] and any(tokenizer.is_verb(w) and w not in _NO_CHANGE_VERBS and w not in stock
+                                                      for w in tokenizer.words(g.word) if len(w) >= 2)
+                   for g in query.groups if not g.frame and len(g.word) >= 4)
 
     def _other_thing(self, query: Query, p: Passage) -> str | None:
         """Does the question name another thing than the passage counts? A quantity it states

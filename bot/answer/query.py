@@ -245,8 +245,11 @@ def _known_terms(kb: KnowledgeBase) -> dict[tuple[int, int, str], list[str]]:
         # And the reports' own places ('浑男区' is 浑南区).
         words |= {n for r in kb.reports.values() for n in own_place_names(r) if 3 <= len(n) <= 8 and _HAN_ONLY.fullmatch(n)}
         corpus = " ".join(p.norm for p in kb.passages.values())
+        words = {w for w in words if w in corpus}
+        # The sayings of report words, as people type them ('小公圆' for 小公园, of 口袋公园).
+        words |= {a for a, c in kb.aliases if 3 <= len(a) <= 8 and _HAN_ONLY.fullmatch(a) and c in corpus}
         table = {}
-        for w in sorted(w for w in words if w in corpus):
+        for w in sorted(words):
             table.setdefault((len(w), 0, w[0]), []).append(w)
             table.setdefault((len(w), -1, w[-1]), []).append(w)
         kb._typo_table = table  # type: ignore[attr-defined]
@@ -970,6 +973,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
         _add_verb_first_forms(kb, g)
         _add_verb_inside_forms(kb, g)
         _add_amount_heads(kb, g)
+        _add_qualified_forms(kb, g)
     return q
 
 
@@ -1033,6 +1037,22 @@ def _add_verb_first_forms(kb: KnowledgeBase, group: TermGroup) -> None:
                                    and kb.tokenizer.freq(alt[:-2]) > 0 and turned in kb.corpus) else None
         if memo[alt] and memo[alt] not in group.alternatives:
             group.alternatives.append(memo[alt])
+
+
+def _add_qualified_forms(kb: KnowledgeBase, group: TermGroup) -> None:
+    """A compound people say whole ('养老床位') is often written with a qualifier between its two
+    words ('养老机构床位', '养老服务床位'): the report's forms count as saying it, a little less."""
+    memo = kb.__dict__.setdefault("_qualified", {})
+    for alt in list(group.alternatives):
+        if alt not in memo:  # a search of the whole report, once per term
+            memo[alt] = []
+            if 4 <= len(alt) <= 6 and _HAN_ONLY.fullmatch(alt):
+                cut = kb.tokenizer.words(alt)
+                if len(cut) == 2 and min(map(len, cut)) >= 2:
+                    head, tail = cut
+                    found = re.findall(rf"{head}[\u4e00-\u9fff]{{1,3}}?{tail}", kb.corpus)
+                    memo[alt] = sorted({f for f in found if f != alt and not kb.tokenizer.is_verb(f[len(head):-len(tail)])})
+        group.related.extend(f for f in memo[alt] if f not in group.related and f not in group.alternatives)
 
 
 # The heads of an indicator that a report may write after its verb ('数字经济核心产业实现增加值…',
