@@ -231,3 +231,9 @@ def test_a_star_after_a_term_is_its_note_marker():
     assert [u.number for u in report.note_uses] == [1, 2]
     assert not any("notes not found" in w for w in report.meta.warnings)
     assert "*" not in "".join(p.text for p in report.paragraphs)
+
+
+@pytest.mark.parametrize("headline", ["正式发布！2023年青溪县政府工作报告（全文）", "重磅|2023年青溪县政府工作报告全文"])
+def test_a_news_sites_headline_around_the_title_is_left_out(headline):
+    report = parse_report(NUMBERED_LIST.replace("2023年青溪县政府工作报告", headline, 1), "2023-qingxi", "2023-qingxi.txt")
+    assert report.meta.title == "2023年青溪县政府工作报告"

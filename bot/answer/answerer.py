@@ -59,12 +59,14 @@ def _only_a_number(piece: str) -> bool:
 # Pieces that go on about the piece before: its growth, rank, share, its measure ('新建改造城市道路
 # 6条,总长12公里') or where it is to reach ('地区生产总值年均增长7%左右,到2026年突破3000亿元').
 _ATTACHED = re.compile(r"^(惠及|累计|同比|比上年|增幅|增速|总量|位居|位列|居|列|排名|占|达到|其中|分别|涉及|均|整改|实现|"
-                       r"总长|全长|总里程|里程|总面积|面积|建筑面积|占地|总投资|总容量|合计|共计|到\d{4}年|突破)")
+                       r"总长|全长|总里程|里程|总面积|面积|建筑面积|占地|总投资|总容量|合计|共计|到\d{4}年|突破|"
+                       r"(?:增长|下降|提高|降低|减少|上升|回落)(?=\d))")  # 'PM2.5平均浓度29微克/立方米,下降3.3%'
+
 
 
 # A question about a total ('一共有多少', '现有') with no verb of change in it, and numbers that
 # each count what was added or done in the year.
-_STOCK = re.compile(r"一共有|总共有|共有|现有|目前有|全区有|全市有|全县有|有多少|总数|总量是|保有量|保有")
+_STOCK = re.compile(r"一共有|总共有|共有|现有|现在有|如今有|至今有|目前有|全区有|全市有|全县有|有多少|总数|总量是|保有量|保有")
 _FLOW_ASKED = re.compile(r"新增|新建|新开|建|盖|搭|修|装|种|办|招|引进|增加|多出|多了|完成|改造|换|接|剪|理|抓|破|发|投|开了|开业|搞")
 # Refusals that say the passage gives another kind of number of the very thing (where it stands
 # for what was added, or the reverse): it does not answer, and ranks well below one that may.
@@ -193,15 +195,20 @@ def _site_listed_with_others(kb: KnowledgeBase, query: Query, text: str) -> bool
     for g in query.groups:
         if not g.site:
             continue
+        listed = alone = False
         for piece in CLAUSE_MARKS.split(match_form(text)):
-            at = piece.find(g.word)
-            if at < 0 or "分别" in piece[at:]:
-                continue  # '…、安昌古镇、…分别接待游客486万人次、372万人次…': each its own number
-            names = [n for n in site_names(kb, piece) if n != g.word and n not in query.text]
-            before, after = piece[:at], piece[at + len(g.word):]
-            if any(before.endswith(tuple(n + mark for mark in _LISTED)) or after.startswith(tuple(mark + n for mark in _LISTED))
-                   for n in names):
-                return True
+            for at in positions(piece, g.word):
+                if "分别" in piece[at:]:
+                    continue  # '…、安昌古镇、…分别接待游客486万人次、372万人次…': each its own number
+                names = [n for n in site_names(kb, piece) if n != g.word and n not in query.text]
+                before, after = piece[:at], piece[at + len(g.word):]
+                if any(before.endswith(tuple(n + mark for mark in _LISTED)) or after.startswith(tuple(mark + n for mark in _LISTED))
+                       for n in names):
+                    listed = True
+                else:
+                    alone = True  # '…等南部镇乡村旅游持续升温,其中进化镇全年接待游客186万人次': its own number too
+        if listed and not alone:
+            return True
     return False
 
 
@@ -252,6 +259,8 @@ def _item_listed_with_others(query: Query, text: str) -> bool:
         if any(e in asked and e not in own for i, e in ends if i != named[0]) or _listed_in_question(asked, own):
             continue
         after = parts[-1] if FIGURE.search(parts[-1]) else parts[-1] + "".join(pieces[n + 1:n + 2])
+        if after.count(own) > (named[0] == len(items) - 1):
+            continue  # named again on its own after the list ('…等西部乡镇…,其中进化镇接待游客86万人次')
         if FIGURE.search(after) and not re.search(r"分别|各", after):
             return True
     return False
@@ -797,7 +806,7 @@ class Answerer:
             # '一般公共预算支出多少': '民生支出…占一般公共预算支出比重78.6%' gives a part of it.
             return "报告只给出了其中一部分的数字"
         if _WHOLE_PLACE.search(query.raw_text) and not any(g.site for g in query.groups) and (
-                pieces := [piece for piece in about if FIGURE.search(piece)]) and all(
+                pieces := [piece for piece in about if FIGURE.search(piece) and not _ATTACHED.match(piece)]) and all(
                 site_names(self.kb, piece) and not _WHOLE_PLACE.search(piece) for piece in pieces):
             # '全区规模以上工业总产值是多少': '东山产业园实现规模以上工业总产值186亿元' is one park's.
             return "报告只给出了其中一处的数字"

@@ -967,6 +967,7 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     q.foreign_places = [w for w in words if _is_foreign_place(kb, w)] + _unknown_place_names(kb, words) \
         + _unknown_subdivisions(kb, stripped, words)
     q.groups = _groups(kb, stripped, aliases, q.asks_quantity, english_names(raw))[:MAX_GROUPS]
+    q.groups = _merge_english_repeats(kb, q.groups)
     _add_phrase_kin(kb, q.groups, said_before, stripped)
     _frame_words_of_sayings(kb, q.groups)
     for g in q.groups:
@@ -978,6 +979,28 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
 
 
 RARE_IN_REPORT = 3
+
+
+def _shares_a_word(a: str, b: str, size: int = 3) -> bool:
+    return any(a[i:i + size] in b for i in range(len(a) - size + 1))
+
+
+def _merge_english_repeats(kb: KnowledgeBase, groups: list[TermGroup]) -> list[TermGroup]:
+    """'total foreign trade (import and export) value': English says one thing twice (外贸进出口,
+    进出口总额); read as two things, a passage saying it once would seem to miss half the question."""
+    merged: list[TermGroup] = []
+    for g in groups:
+        same = next((m for m in merged if g.word.isascii() and m.word.isascii() and not (g.frame or m.frame)
+                     and not any(kb.tokenizer.is_verb(x.alternatives[0]) for x in (g, m) if x.alternatives)  # 'delivered' 交付
+                     and any(_shares_a_word(a, b) for a in g.alternatives for b in m.alternatives
+                             if not a.isascii() and not b.isascii())), None)
+        if same is None:
+            merged.append(g)
+            continue
+        same.alternatives += [a for a in g.alternatives if a not in same.alternatives]
+        same.related += [r for r in g.related if r not in same.related]
+        same.weight = max(same.weight, g.weight)
+    return merged
 
 
 def _frame_words_of_sayings(kb: KnowledgeBase, groups: list[TermGroup]) -> None:

@@ -23,13 +23,15 @@ from bot.language.english import compositional_english, english_words_for
 from bot.parse.figures import extract_figures
 from bot.language.normalize import normalize
 from bot.parse.report import FIVE_YEAR_PLAN_PART, Report
+from bot.parse.subdivisions import subdivision_names
 from bot.index.schema import SCHEMA_VERSION
 from bot.language.thesaurus import class_words, synonyms_for
 from bot.language.tokenizer import Tokenizer, prefix_dictionary, select_vocabulary, substrings_of
 
 PATH_SEP = " › "
 # Bump when parsing or shard building changes what a shard holds: every shard is rebuilt.
-PARSER_VERSION = "9.20"
+PARSER_VERSION = "9.21"
+SUBDIVISION_FREQUENCY = 50  # as rare as a name: a word of the report, not a common one
 
 
 def shard_key(report_sha256: str, userdict_sha256: str, overrides: dict | None) -> str:
@@ -151,6 +153,9 @@ def build_shard(report: Report, encoding: str, userdict: list[tuple[str, int, st
     for word, freq, _tag in userdict:
         # Tagged 'term' so the typo matcher knows these are the report's own words.
         vocab[word] = (max(freq, vocab.get(word, (0, ""))[0]), "term")
+    for name in subdivision_names(texts):
+        # Its towns and streets are places, cut whole ('去进化镇玩', not 进化/镇玩).
+        vocab[name] = (max(SUBDIVISION_FREQUENCY, vocab.get(name, (0, ""))[0]), "ns")
     # The thesaurus's everyday words must be cut as words too ('交税', not 交/税), or they
     # are never looked up.
     report_words = {w for w in vocab if len(w) >= 2} & substrings

@@ -185,6 +185,9 @@ def _find_title(lines: list[tuple[str, int]]) -> int | None:
 def _clean_title(text: str) -> str:
     flat = text.replace(" ", "")
     flat = re.sub(r"[(（](?:征求意见稿|讨论稿|送审稿|草案)[)）]", "", flat)
+    # A news site's headline around the title: '正式发布!2024年…政府工作报告(全文)'.
+    flat = re.sub(r"^[^!！|｜]{1,12}[!！|｜]+(?=.*" + _TITLE_WORDS + ")", "", flat)
+    flat = re.sub(r"[(（]?(?:附|附上)?(?:全文|摘要|图文|实录|图解)[)）]?$", "", flat) if flat.count(_TITLE_WORDS) else flat
     while flat.count(_TITLE_WORDS) > 1 and flat.endswith(_TITLE_WORDS):
         flat = flat[: -len(_TITLE_WORDS)]  # '…政府工作报告政府工作报告': the page printed it twice
     return flat
