@@ -300,6 +300,8 @@ _PEAK = re.compile(r"单日|日均|每天|一天|最高|峰值|高峰|最多|单
 # an amount or a growth asked is not answered so ('海洋生产总值…增长8.7%,占地区生产总值比重14.7%').
 _SHARE_ASKED = re.compile(r"比重|占比|比例|占.{0,12}(?:多少|几)|share|proportion|percentage of")
 # The whole place said in so many words; and the whole place or year said before a number.
+# Measure words of things a count names ('多少家企业', '几所学校'): the passage that counts them says what.
+_THING_MEASURES = frozenset("家所座栋幢台辆艘架套间张")
 _WHOLE_PLACE = re.compile(r"全区|全县|全市|全省|全旗|全州|全镇")
 _SUBDIVISIONS = ("镇", "街道", "乡")
 _SUBDIVISION_NAME = re.compile(r"[\u4e00-\u9fff]{1,4}(?:镇|街道|乡)")
@@ -904,6 +906,13 @@ class Answerer:
                 # '多少辆新能源出租车': the thing counted is a word the report never uses, and
                 # nothing the report says stands for it; the passage counts something else.
                 return f"报告没有{g.word}的数字"
+        if (g is not None and not g.verb and not g.frame and len(g.word) >= 2 and set(query.units) & _THING_MEASURES
+                and not g.word.isascii() and not self.kb.tokenizer.is_verb(g.word)
+                and known_to_report(self.kb, p.report_id, g)
+                and not any(alt in p.norm or alt in p.context for alt in g.alternatives + g.related)):
+            # '针织服装产业一共有多少家企业': the passage counts brands (品牌30个); the report says
+            # 企业 elsewhere, and a count of them would name them.
+            return f"报告没有{g.word}的这个数字"
         if g is None or not any(alt in p.norm for alt in g.alternatives + g.related):
             return None
         at = phrase.rfind(g.word)

@@ -350,7 +350,7 @@ def misses_indicator(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
 
 
 # Words that name what a figure measures, not the thing it is of.
-_MEASURE_HEAD = re.compile(r"(?:税收|浓度|吞吐量|产值|增加值|销售额|营业收入|交易额|保有量|销量|产量)$")
+_MEASURE_HEAD = re.compile(r"(?:税收|浓度|吞吐量|产值|增加值|销售额|营业收入|交易额|保有量|销量|产量|价格|均价|房价|单价|租金)$")
 
 
 def term_weight(kb: KnowledgeBase, report_id: str, g: TermGroup) -> float:
