@@ -72,7 +72,8 @@ _FLOW_ASKED = re.compile(r"新增|新建|新开|建|盖|搭|修|装|种|办|招|
 # for what was added, or the reverse): it does not answer, and ranks well below one that may.
 ONLY_ADDED = "报告只给出了新增的数字,没有总数"
 ONLY_LEVEL = "报告只给出了达到的水平,没有新增的数字"
-_OTHER_KIND_OF_NUMBER = frozenset({ONLY_ADDED, ONLY_LEVEL})
+ONLY_CUMULATIVE = "报告只给出了累计的数字,没有当年新增的数字"
+_OTHER_KIND_OF_NUMBER = frozenset({ONLY_ADDED, ONLY_LEVEL, ONLY_CUMULATIVE})
 # What was added asked in so many words ('多出', '新增'), and a number said as where a thing stands.
 _ADDED_ASKED = re.compile(r"多出|新增|增加|多了|添了|新添|多添|腾出")
 _LEVEL = re.compile(r"达到|达|为|提高到|提升到|增至|降至|控制在|保持在|稳定在")
@@ -80,6 +81,8 @@ _SUMMED = re.compile(r"加起来|合起来|加在一起|算起来|合计")
 # Verbs that say what there is or as of when ('截至2022年底共有'), not a change.
 _NO_CHANGE_VERBS = frozenset("有 是 截至 截止 到 至 拥有 达到 为".split())
 _CUMULATIVE = re.compile(r"累计|以来|总数达|总量达|历年")
+# A total to date ('累计建成5G基站3860个'), not the year's own sum ('累计新增…', '累计为企业减负').
+_TO_DATE = re.compile(r"累计(?:建成|达到|达|建设|开通|建有|拥有|创建|培育|认定|打造)|总数达|总量达|以来|历年|至今")
 _CUMULATIVE_ASKED = re.compile(r"累计|一共|总共|共计|合计|总数|至今|到现在|到目前|以来|历年|total")
 _FLOW = re.compile(r"新增|新建|建成|完成|增加|改造|新开|开工|引进|举办|招募|发放|接种|培训|种植|修剪|维修|更换|打造|设立|销售|优化|调整|"
                    r"认领|整治|查处|新设|新批|开通|上线|实施|启动|认定|培育|入统|登记|获批|创建|落户")
@@ -299,9 +302,9 @@ _PEAK = re.compile(r"单日|日均|每天|一天|最高|峰值|高峰|最多|单
 # A share asked for ('占比', '比重'): a passage naming the thing as the whole of a share answers it;
 # an amount or a growth asked is not answered so ('海洋生产总值…增长8.7%,占地区生产总值比重14.7%').
 _SHARE_ASKED = re.compile(r"比重|占比|比例|占.{0,12}(?:多少|几)|share|proportion|percentage of")
-# The whole place said in so many words; and the whole place or year said before a number.
 # Measure words of things a count names ('多少家企业', '几所学校'): the passage that counts them says what.
 _THING_MEASURES = frozenset("家所座栋幢台辆艘架套间张")
+# The whole place said in so many words; and the whole place or year said before a number.
 _WHOLE_PLACE = re.compile(r"全区|全县|全市|全省|全旗|全州|全镇")
 _SUBDIVISIONS = ("镇", "街道", "乡")
 _SUBDIVISION_NAME = re.compile(r"[\u4e00-\u9fff]{1,4}(?:镇|街道|乡)")
@@ -794,6 +797,10 @@ class Answerer:
                 and not _FLOW.search(near) and _every_number_said_with(_LEVEL, near, query.units)):
             # '能多出多少个托位': '每千人口拥有托位数达到5个' is where it stands, not what was added.
             return ONLY_LEVEL
+        if (query.year and not _CUMULATIVE_ASKED.search(query.raw_text) and self._asks_change(query)
+                and _every_number_said_with(_TO_DATE, near, query.units)):
+            # '2023年新建了多少个5G基站': '累计建成5G基站3860个' is the total to date, not the year's.
+            return ONLY_CUMULATIVE
         if not _PER_ASKED.search(query.raw_text) and "均" not in query.raw_text and _named_only_per_unit(query, near):
             # '税收收入多少': '规上工业亩均税收36.8万元' is an average per 亩, not the total.
             return "报告只给出了平均数,没有总数"
