@@ -59,7 +59,7 @@ def _only_a_number(piece: str) -> bool:
 # Pieces that go on about the piece before: its growth, rank, share, its measure ('新建改造城市道路
 # 6条,总长12公里') or where it is to reach ('地区生产总值年均增长7%左右,到2026年突破3000亿元').
 _ATTACHED = re.compile(r"^(惠及|累计|同比|比上年|增幅|增速|总量|位居|位列|居|列|排名|占|达到|其中|分别|涉及|均|整改|实现|"
-                       r"总长|全长|总里程|里程|总面积|面积|建筑面积|占地|总投资|总容量|合计|共计|到\d{4}年|突破|"
+                       r"总长|全长|总里程|里程|通车里程|总面积|面积|建筑面积|占地|总投资|总容量|合计|共计|到\d{4}年|突破|"
                        r"(?:增长|下降|提高|降低|减少|上升|回落)(?=\d))")  # 'PM2.5平均浓度29微克/立方米,下降3.3%'
 
 
@@ -308,6 +308,8 @@ _THING_MEASURES = frozenset("家所座栋幢台辆艘架套间张")
 _WHOLE_PLACE = re.compile(r"全区|全县|全市|全省|全旗|全州|全镇")
 _SUBDIVISIONS = ("镇", "街道", "乡")
 _SUBDIVISION_NAME = re.compile(r"[\u4e00-\u9fff]{1,4}(?:镇|街道|乡)")
+# '青山湖大道、农林大学路等道路16条': sites named as examples of what the number counts.
+_AN_EXAMPLE = re.compile(r"[^,;，；。]*?等")
 _HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
 _WHOLE_SAID = re.compile(r"全年|" + _WHOLE_PLACE.pattern)
 # A figure the question states, followed by 里/中 and a pause: the question asks a part of it.
@@ -850,6 +852,7 @@ class Answerer:
     def _names_unasked(self, query: Query, text: str) -> bool:
         """Does the text name a rare site ('东林寺景区') that the question does not?"""
         return any(len(word) >= 3 and word not in query.text and rare_site(self.kb, query.report.id, word)
+                   and not _AN_EXAMPLE.match(text, text.find(word) + len(word))
                    for word in self.kb.tokenizer.words(text))
 
     def _subdivision_asked(self, query: Query) -> str | None:

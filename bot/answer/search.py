@@ -128,6 +128,10 @@ def rank(kb: KnowledgeBase, query: Query, limit: int = 8, rerank: int = 40) -> l
         for g, credit, w in zip(query.groups, credits, weights):
             if pid not in credit and len(g.word) >= 3:
                 cover += w * _fuzzy_credit(g, p)
+            elif g.verb and credit.get(pid, 0.0) > LOOSE_CREDIT and not _verb_beside_thing(query, g, p):
+                # '一共修了多长的路': 建成 said of another thing of the clause ('…农村公路提档升级58公里,
+                # 建成…示范线3条') is no evidence that the road was built.
+                cover -= w * (credit[pid] - LOOSE_CREDIT)
         coverage = cover / total * _contrast_factor(query, p)
         if coverage <= 0:
             continue
@@ -135,6 +139,19 @@ def rank(kb: KnowledgeBase, query: Query, limit: int = 8, rerank: int = 40) -> l
         hits.append(Hit(p, coverage + 0.08 * prior.get(pid, 0.0) / top_prior + _fit(query, p) + bonus, coverage))
     hits.sort(key=lambda h: (-h.score, h.passage.id))
     return hits[:limit]
+
+
+_PIECE_BREAK = re.compile(r"[,;，；、。]")
+
+
+def _verb_beside_thing(query: Query, verb: TermGroup, p: Passage) -> bool:
+    """Is the everyday verb's report word said in a piece of the clause that names a thing the
+    question asks about? With no thing matched in the passage, the verb stands on its own."""
+    things = [alt for g in query.groups if not g.verb and not g.frame for alt in g.alternatives + g.related if len(alt) >= 2]
+    pieces = [piece for piece in _PIECE_BREAK.split(p.norm) if any(alt in piece for alt in things)]
+    if not pieces:
+        return True
+    return any(alt in piece for piece in pieces for alt in verb.alternatives)
 
 
 # A passage whose figure is of the very thing asked ('全年实现地区生产总值3053.6亿元') ranks above one
