@@ -82,8 +82,8 @@ _SUMMED = re.compile(r"加起来|合起来|加在一起|算起来|合计")
 _NO_CHANGE_VERBS = frozenset("有 是 截至 截止 到 至 拥有 达到 为".split())
 _CUMULATIVE = re.compile(r"累计|以来|总数达|总量达|历年")
 # A total to date ('累计建成5G基站3860个'), not the year's own sum ('累计新增…', '累计为企业减负').
-_TO_DATE = re.compile(r"累计(?:建成|达到|达|建设|开通|建有|拥有|创建|培育|认定|打造)|总数达|总量达|以来|历年|至今")
-_CUMULATIVE_ASKED = re.compile(r"累计|一共|总共|共计|合计|总数|至今|到现在|到目前|以来|历年|total")
+_TO_DATE = re.compile(r"累计(?:建成|达到|达|建设|开通|建有|拥有|创建|培育|认定|打造)|总数达|总量达|以来|历年|至今|保有量|保有")
+_CUMULATIVE_ASKED = re.compile(r"累计|一共|总共|共计|合计|总数|至今|到现在|到目前|以来|历年|保有|total")
 _FLOW = re.compile(r"新增|新建|建成|完成|增加|改造|新开|开工|引进|举办|招募|发放|接种|培训|种植|修剪|维修|更换|打造|设立|销售|优化|调整|"
                    r"认领|整治|查处|新设|新批|开通|上线|实施|启动|认定|培育|入统|登记|获批|创建|落户")
 
@@ -215,7 +215,7 @@ def _site_listed_with_others(kb: KnowledgeBase, query: Query, text: str) -> bool
     return False
 
 
-_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+(?:\d+[\u4e00-\u9fff]+)*")  # a name may hold digits: 世界500强
 
 
 def _longest_said(item: str, asked: str, from_end: bool) -> str:
@@ -246,8 +246,8 @@ def _item_listed_with_others(query: Query, text: str) -> bool:
         if len(parts) < 2:
             continue
         runs = [_HAN_RUN.findall(part) for part in parts]
-        if any(not r for r in runs) or _DIGIT.search("".join(parts[:-1])):
-            continue  # items with numbers of their own ('新建5个、改造3个')
+        if any(not r for r in runs) or FIGURE.search("".join(parts[:-1])):
+            continue  # items with numbers of their own ('新建5个、改造3个'), not names with digits ('世界500强')
         # The items as the list writes them: the first ends its run, the last starts its run.
         items = [runs[0][-1]] + ["".join(r) for r in runs[1:-1]] + [runs[-1][0]]
         said = [_longest_said(item, asked, from_end=(i == 0)) for i, item in enumerate(items)]
