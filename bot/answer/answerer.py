@@ -583,7 +583,7 @@ class Answerer:
                 if reason := self._no_such_number(query, hit.passage):
                     hit.score -= 0.35 if reason in _OTHER_KIND_OF_NUMBER else 0.2
                 about = "".join(_pieces_about(hit.passage.text, query))
-                if year_only and _CUMULATIVE.search(about):
+                if year_only and _CUMULATIVE.search(about) and _every_number_said_with(_CUMULATIVE, about, query.units):
                     # '去年翻新了多少个老小区': the year's 41个, not '区成立以来累计改造186个'.
                     hit.score -= 0.1
                 if hit.score > top - CLEAR_MARGIN and self._names_unasked(query, about) \

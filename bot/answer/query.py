@@ -408,6 +408,10 @@ def correct_typos(kb: KnowledgeBase, text: str) -> tuple[str, list[tuple[str, st
     return text, fixes
 
 
+# '城里', '乡下', '村里': where, in everyday words ('江北城里' is not 江北城历史).
+_WHERE_WORD = re.compile(r"^[城村乡镇区县市街][里上下头]$")
+
+
 def _unknown_positions(kb: KnowledgeBase, corpus: str, run: str) -> set[int]:
     """Positions of the run inside words the report never uses (where a typo can hide). A typo
     often breaks a word into single characters ('胡子工成' -> 胡子/工/成): consecutive single
@@ -422,7 +426,7 @@ def _unknown_positions(kb: KnowledgeBase, corpus: str, run: str) -> set[int]:
 
     known = _alias_words(kb)
     for word in kb.tokenizer.words(run):
-        if word in STOPWORDS or word in known or kb.tokenizer.is_place(word) or is_time_word(word):
+        if word in STOPWORDS or word in known or kb.tokenizer.is_place(word) or is_time_word(word) or _WHERE_WORD.match(word):
             # Everyday words ('什么', '多少'), alias words, place names ('青山湖区' is another
             # district, not a misspelling of ours) and time words ('南海去年' is not 南海区) are
             # meant as written.
