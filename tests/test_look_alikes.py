@@ -32,7 +32,7 @@ REPORT = """2024年桐庐县政府工作报告
 
 新建公共充电桩960个，实现乡镇公共快充站全覆盖。新能源汽车销售1.21万辆，增长38%。协调新增投放新能源公交车80辆。在老旧小区改造中嵌入社区托育点12个。新建城市绿道18公里，改造老旧小区41个、惠及居民1.2万户。打造“一刻钟便民生活圈”①。
 
-分水镇制笔产业新增规上企业12家。分水镇建成制笔产业园二期。分水镇新建改造农贸市场2个。分水镇举办中国制笔博览会。
+分水镇制笔产业新增规上企业12家。分水镇建成制笔产业园二期。分水镇新建改造农贸市场2个。分水镇举办中国制笔博览会。推进城中村改造，完成征迁860户。
 
 （三）生态环境持续改善
 
@@ -268,3 +268,11 @@ def test_a_batch_is_no_count():
     # '一批学校投入使用' gives no number of school places; '四个教育集团' counts.
     assert _units_written("实验小学新校区等一批学校投入使用") == set()
     assert _units_written("组建四个教育集团") == {"个"}
+
+
+def test_a_kind_of_place_is_no_sites_name(library):
+    # '城中村' ends as a village's name does, but names a kind: a number said of the kind answers.
+    from bot.answer.query import understand
+
+    kb = library.answerer(next(iter(library.reports))).kb
+    assert not any(g.site for g in understand(kb, "桐庐县去年城中村拆迁了多少户?").groups)

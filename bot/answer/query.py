@@ -32,7 +32,7 @@ _DEFINE = [
                r"怎么理解|如何理解|的意思|的含义|含义|的定义|的解释|具体是什么|是哪些|是哪几个|有哪些内容)"),
     re.compile(r"^(?:what does|what is|what's|meaning of|define|explain)\s+(?P<t>.+?)(?:\s+mean|\s+means)?[\s??]*$", re.I),
 ]
-_QUANTITY = re.compile(r"多少|(?<!哪)几|目标|水平|多快|(?<![a-z])gdp(?![a-z])|number of|amount|(?<![a-z])rate(?![a-z])|growth|(?<![a-z])total(?![a-z])|百分之|比重|比例|增长|增速|增幅|下降|率|总额|总量|规模|金额|数量|how many|how much|多大|多高|多长|多远|排名|第几")
+_QUANTITY = re.compile(r"多少|(?<!哪)几|目标|水平|多快|多浓|(?<![a-z])gdp(?![a-z])|number of|amount|(?<![a-z])rate(?![a-z])|growth|(?<![a-z])total(?![a-z])|百分之|比重|比例|增长|增速|增幅|下降|率|总额|总量|规模|金额|数量|how many|how much|多大|多高|多长|多远|排名|第几")
 SPAN = re.compile(r"五年|年均|平均每年|每年平均|十[一二三四]五|这几年|近几年|历年|累计|five years|5 years|cumulative|annual average|average annual|on average (?:each|per|a) year")
 _LIST = re.compile(r"哪些|哪几|哪个|哪三|哪两|哪四|哪五|哪六|分别是|包括|包含|有什么|是什么(?!时候|时间)|什么(?!时候|时间|意思)|名单|列举|哪家|哪里|哪儿|谁")
 
@@ -59,7 +59,7 @@ _PERSON_FACTS = re.compile(r"哪里人|哪儿人|籍贯|老家|年龄|几岁|多
                            r"地址|在哪里?办公|办公地点|在哪儿|怎么走|邮编|网址|官网|上班时间|几点上班|几点下班")
 # '平均能活到多少岁': an age asked of everyone (life expectancy), not of a person.
 _POPULATION_AGE = re.compile(r"平均|人均|预期寿命|寿命|能活|活到")
-_ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?!乎)|百分之几|多大|多高|多长|多远|多快|how many|how much|哪天|哪一天|什么时候|何时|几号|哪年|"
+_ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?!乎)|百分之几|多大|多高|多长|多远|多快|多浓|how many|how much|哪天|哪一天|什么时候|何时|几号|哪年|"
                             r"population|how large|how big|how long|how fast|growth rate|rate of growth|grow by|grew by|\bamount\b|\bnumber of\b|\bvalue of\b")
 _MEASURE_QUESTION = re.compile(r"(?:几|多少)(家|处|条|场|所|栋|幢|台|部|辆|件|项|次|户|座|亩|株|棵|盏|套|宗|批|剂次|起|万?株|万?吨|张|列|趟|头|只|艘|度|天|个)")
 
@@ -289,7 +289,7 @@ _HAN_RUN3 = re.compile(r"[\u4e00-\u9fff]{3,}")
 _LAST_YEAR_SAID = re.compile(r"去年|上年|过去一年")
 _LAST_YEAR = re.compile(r"去年|上年|上一年|过去一年|last year")
 _THIS_YEAR = re.compile(r"今年|本年|this year")
-_DIMENSION_ASKED = re.compile(r"多长|多宽|多大|多高|多远|多深|多重|多久")
+_DIMENSION_ASKED = re.compile(r"多长|多宽|多大|多高|多远|多深|多重|多久|多浓")
 _COUNT_ASKED = re.compile(r"(几|多少)(?:万|亿)?(?:个|家|所|座|条|项|人次|人|次|件|台|辆|栋|幢|户|亩|株|棵|盏|套|位|名|批|处|场|间|张|列|趟|"
                           r"头|只|艘|吨|对|管|部|根|平方公里|平方米|公里|公顷|千瓦时|千瓦|立方米|米|天|小时|个月|元|块钱?)")
 _PUNCTUATION = re.compile(r"[\W_]+")
@@ -1318,6 +1318,8 @@ def _groups(kb: KnowledgeBase, text: str, aliases: dict[str, list[str]], asks_qu
 # '新马小学', '神农城'): a figure said of one of them is not the whole place's.
 SITE_SUFFIX = re.compile(r"(?:景区|寺|山|湖|园|洞|馆|街|街道|村|镇|乡|公园|广场|大厦|片区|园区|港|湾|岛|古镇|遗址|小学|中学|产业园|工业园|科技园|"
                          r"学校|医院|城)$")
+# Kinds of place that end as names do, but name no particular one ('城中村拆迁的人家').
+KIND_NOT_NAME = frozenset("城中村 行政村 自然村 中心村 示范村 重点村 薄弱村 城郊村 空心村 特色村 景区村 古村落 老街区 老城区".split())
 # jieba's count above which a word is a common noun ('中小学'), not a name; for a site's name
 # found by its ending, lower ('幼儿园' is counted 405 times).
 NAME_FREQUENCY = 500
@@ -1350,7 +1352,7 @@ def site_names(kb: KnowledgeBase, text: str) -> list[str]:
                 found = next((run[start:end] for start in range(max(0, end - 8), end - 2)
                               if m.start() + start in bounds and m.start() + end in bounds
                               and run[start:end] in kb.corpus
-                              and not _NOT_IN_SITE_NAMES.search(run[start:end])
+                              and not _NOT_IN_SITE_NAMES.search(run[start:end]) and run[start:end] not in KIND_NOT_NAME
                               and kb.tokenizer.freq(run[start:end]) < SITE_NAME_FREQUENCY
                               and _ends_as_a_name(kb, run[start:end])
                               and not _starts_with_a_verb(kb, run[start:end])), None)

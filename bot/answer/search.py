@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.answer.knowledge_base import GlossaryNote, KnowledgeBase, Passage, list_part, match_form
-from bot.answer.query import (CONTRASTS, HELD_CONTRASTS, NAME_FREQUENCY, SITE_SUFFIX, SPAN, Query, TermGroup, idf, own_place_names, site_names,
+from bot.answer.query import (CONTRASTS, HELD_CONTRASTS, KIND_NOT_NAME, NAME_FREQUENCY, SITE_SUFFIX, SPAN, Query, TermGroup, idf, own_place_names, site_names,
                        units_fit)
 
 _HAS_NUMBER = re.compile(r"\d")
@@ -280,7 +280,7 @@ RARE_NAME_PASSAGES = 3
 
 
 def names_a_site(kb: KnowledgeBase, word: str) -> bool:
-    return bool(SITE_SUFFIX.search(word)) or kb.tokenizer.is_place(word)
+    return word not in KIND_NOT_NAME and (bool(SITE_SUFFIX.search(word)) or kb.tokenizer.is_place(word))
 
 
 def rare_site(kb: KnowledgeBase, report_id: str, word: str, forms: list[str] | None = None) -> bool:
@@ -307,7 +307,7 @@ def misses_rare_name(kb: KnowledgeBase, query: Query, p: Passage) -> bool:
     report_id = query.report.id
     named = []
     for g in query.groups:
-        if g.frame or len(g.word) < 2 or g.word.isascii():  # English translates loosely: no names
+        if g.frame or len(g.word) < 2 or g.word.isascii() or g.word in KIND_NOT_NAME:  # English translates loosely: no names
             continue
         if g.verb or not g.site and kb.tokenizer.is_verb(g.word):
             continue  # what was done ('装好' read as 建成投用) names no particular thing
