@@ -857,12 +857,13 @@ class Answerer:
 
     def _subdivision_asked(self, query: Query) -> str | None:
         """A town or street of the report's place that the question names ('乌镇', '分水'): the
-        report writes it with its 镇/街道/乡 somewhere."""
-        for g in query.groups:
-            if len(g.word) >= 2 and _HAN_WORD.fullmatch(g.word) and not g.verb and not g.frame and any(
-                    g.word + suffix in self.kb.corpus for suffix in _SUBDIVISIONS) or _SUBDIVISION_NAME.fullmatch(g.word):
-                return g.word
-        return None
+        report writes it with its 镇/街道/乡 somewhere. (Asked for each passage weighed: remembered.)"""
+        if "_subdivision" not in query.__dict__:
+            query.__dict__["_subdivision"] = next((
+                g.word for g in query.groups
+                if len(g.word) >= 2 and _HAN_WORD.fullmatch(g.word) and not g.verb and not g.frame and any(
+                    g.word + suffix in self.kb.corpus for suffix in _SUBDIVISIONS) or _SUBDIVISION_NAME.fullmatch(g.word)), None)
+        return query.__dict__["_subdivision"]
 
     def _asks_change(self, query: Query) -> bool:
         """Does the question ask what was done or added in the year ('新找到工作的人有多少',
