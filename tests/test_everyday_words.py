@@ -36,7 +36,7 @@ REPORT = """政府工作报告
 
 二、2024年工作安排
 
-今年经济社会发展的主要预期目标是：地区生产总值增长6%左右；外贸进出口总额增长5%；城镇新增就业1.5万人以上。
+今年经济社会发展的主要预期目标是：地区生产总值增长6%左右；外贸进出口总额增长5%；全社会R&D经费支出占地区生产总值比重达到3.6%；城镇新增就业1.5万人以上。
 
 （一）扩大有效投资
 
@@ -104,7 +104,8 @@ def library(tmp_path_factory):
     ("去年临安城里新找到工作的人有多少?", "1.72万人"),  # 城里 is where, not 城历 of 临安城历史文化街区 mistyped
     ("临安去年新开了几个能坐下来看书的小书屋?", "8座"),  # the year's 8座, said beside the total to date
     ("去年临安空气里那种细灰尘一年平均有多浓?", "26微克/立方米"),
-    ("去年临安城中村拆迁的人家,有多少户搬回新房住了?", "1800户"),  # 城中村 is a kind of place, not a site's name; 搬回新房 is 回迁  # 那种 points; 多浓 asks the concentration  # 建成 said of another thing of the clause is not the road built  # a town of the report is one word, though 进化 is a verb  # the change said after the level: a piece of the same thing  # 有多少 asks no total: the saying's 找到 is what was done  # 养老床位 with 机构 between its words  # 小公圆 is the saying 小公园 (of 口袋公园) mistyped  # the growth said beside the total (702.5亿元) is a rate too
+    ("去年临安城中村拆迁的人家,有多少户搬回新房住了?", "1800户"),
+    ("临安2024年研发经费支出占地区生产总值比重的目标是多少?", "3.6%"),  # the report writes R&D for 研发  # 城中村 is a kind of place, not a site's name; 搬回新房 is 回迁  # 那种 points; 多浓 asks the concentration  # 建成 said of another thing of the clause is not the road built  # a town of the report is one word, though 进化 is a verb  # the change said after the level: a piece of the same thing  # 有多少 asks no total: the saying's 找到 is what was done  # 养老床位 with 机构 between its words  # 小公圆 is the saying 小公园 (of 口袋公园) mistyped  # the growth said beside the total (702.5亿元) is a rate too
 ])
 def test_everyday_words_find_the_reports_figure(library, question, expect):
     answer = library.ask(question)

@@ -238,8 +238,8 @@ _COORDINATED = re.compile(rf"(?:({_PAIRED})[和与及、]({_PAIRED})|(城乡))([
 
 @lru_cache(maxsize=8192)  # asked of the same passages' pieces question after question
 def spelled_out(norm: str) -> str:
-    """Each side of a coordinated pair with its head, appended (space first) to a passage's
-    search form, so that '城镇居民人均可支配收入' is found in '城镇和农村居民人均可支配收入分别
+    """Each side of a coordinated pair with its head (and the text with R&D read as 研发),
+    appended (space first) to a passage's search form, so that '城镇居民人均可支配收入' is found in '城镇和农村居民人均可支配收入分别
     达到88216元和53407元'. 城乡 before 分别 is read as 城镇 and 农村."""
     out = []
     for m in _COORDINATED.finditer(norm):
@@ -248,6 +248,9 @@ def spelled_out(norm: str) -> str:
             continue  # '城乡居民收入稳步增长': one figure for both, no sides to tell apart
         sides = ("城镇", "农村") if m.group(3) else (m.group(1), m.group(2))
         out += [side + head for side in sides if len(head) >= 2]
+    if "r&d" in norm:
+        # 'R&D经费支出占地区生产总值比重': reports write the letters where others write 研发.
+        out.append(norm.replace("r&d", "研发"))
     return "".join(" " + phrase for phrase in out)
 
 
