@@ -67,7 +67,7 @@ _ATTACHED = re.compile(r"^(惠及|累计|同比|比上年|增幅|增速|总量|�
 # A question about a total ('一共有多少', '现有') with no verb of change in it, and numbers that
 # each count what was added or done in the year.
 _STOCK = re.compile(r"一共有|总共有|共有|现有|现在有|如今有|至今有|目前有|全区有|全市有|全县有|有多少|总数|总量是|保有量|保有")
-_FLOW_ASKED = re.compile(r"新增|新建|新开|建|盖|搭|修|装|种|办|招|引进|增加|多出|多了|完成|改造|换|接|剪|理|抓|破|发|投|开了|开业|搞")
+_FLOW_ASKED = re.compile(r"新增|新建|新开|建|盖|搭|修|装|种|办|招|引进|增加|多出|多了|完成|改造|翻新|换|接|剪|理|抓|破|发|投|开了|开业|搞")
 # Refusals that say the passage gives another kind of number of the very thing (where it stands
 # for what was added, or the reverse): it does not answer, and ranks well below one that may.
 ONLY_ADDED = "报告只给出了新增的数字,没有总数"
