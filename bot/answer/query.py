@@ -355,7 +355,8 @@ CONTRASTS = [("收入", "支出"), ("农村", "城镇"), ("城镇居民", "全�
              ("医疗床位", "养老床位")]
 # A word and a longer word that holds it and names another thing ('进出口' holds 出口): the
 # question that asks the shorter is not answered where it is only said inside the longer.
-HELD_CONTRASTS = [("出口", "进出口"), ("进口", "进出口"), ("出口额", "进出口额"), ("进口额", "进出口额")]
+HELD_CONTRASTS = [("出口", "进出口"), ("进口", "进出口"), ("出口额", "进出口额"), ("进口额", "进出口额"),
+                  ("出口额", "进出口总额"), ("进口额", "进出口总额")]
 _CONTRAST_WORDS = tuple(w for pair in CONTRASTS for w in pair if len(w) >= 2)
 
 

@@ -97,11 +97,14 @@ def _contrast_factor(query: Query, p: Passage) -> float:
     if held is None:
         alternatives = {alt for g in query.groups for alt in g.alternatives}
         held = query.__dict__["_held_contrasts"] = [
-            (short, long) for short, long in HELD_CONTRASTS
+            (short, long, tuple(next(g.alternatives for g in query.groups if short in g.alternatives)))
+            for short, long in HELD_CONTRASTS
             if short in alternatives and not any(long in alt for alt in alternatives) and long not in query.text]
-    for short, long in held:
-        if long in p.norm and short not in p.norm.replace(long, " "):
-            return 0.3  # '出口' said only inside '进出口额'
+    for short, long, said in held:
+        if long in p.norm:
+            rest = p.norm.replace(long, " ")
+            if not any(alt in rest for alt in said):
+                return 0.3  # '出口' said only inside '进出口额', not on its own ('其中出口932.5亿元')
     return 1.0
 
 
