@@ -36,7 +36,7 @@ REPORT = """2024年桐庐县政府工作报告
 
 （三）生态环境持续改善
 
-全县PM2.5平均浓度为27.3微克/立方米，空气质量优良天数比例达到88.6%。积极应对房地产市场调整，落实购房支持政策，全年新建商品房销售面积86万平方米，累计建成5G基站1260个，全县电动自行车保有量达到21万辆，引进世界500强、中国500强企业投资项目6个，完成保交楼项目交付住房2300套。
+全县PM2.5平均浓度为27.3微克/立方米，富春江水域总磷浓度0.05毫克/升，空气质量优良天数比例达到88.6%。积极应对房地产市场调整，落实购房支持政策，全年新建商品房销售面积86万平方米，累计建成5G基站1260个，全县电动自行车保有量达到21万辆，引进世界500强、中国500强企业投资项目6个，完成保交楼项目交付住房2300套。
 
 （四）民生福祉持续增进
 
@@ -160,6 +160,7 @@ def test_the_report_answers_what_it_says(library, question, expect):
     "桐庐县2023年引进了几个世界500强企业投资项目?",  # counted with 中国500强 together: a name with digits is an item
     "桐庐县2023年电动自行车卖了多少辆?",  # '保有量达到21万辆' is how many there are, not how many were sold
     "桐庐县2023年外贸进口额是多少?",  # 进口 said only inside 进出口总额
+    "桐庐县2023年富春江水域氨氮浓度是多少?",  # 氨氮, never in the report, is not 总磷
     "桐庐县2023年一共有多少家新能源汽车企业?",  # 企业 is counted, and the passage counts cars
     "桐庐县2023年一般公共预算支出是多少?",  # named only as the whole a share is taken of
     "桐庐县新能源汽车保有量是多少辆?",  # the year's sales are not the stock

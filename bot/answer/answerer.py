@@ -930,10 +930,15 @@ class Answerer:
         for other in query.groups:
             if other is g or other.frame or other.verb or len(other.word) < 2 or other.word.isascii():
                 continue
+            if other.word not in phrase:
+                continue  # said elsewhere in the question, not right before the thing counted
             end = phrase.find(other.word) + len(other.word)
             # A word, not a typo ('新曾就业'): jieba or the thesaurus knows it.
+            # (Or two Han characters the report never writes that are no typo of what it says
+            # there: '氨氮浓度' where the report gives 总磷浓度.)
             unknown = not known_to_report(self.kb, p.report_id, other) and (
-                self.kb.tokenizer.freq(other.word) > 0 or knows(other.word))
+                self.kb.tokenizer.freq(other.word) > 0 or knows(other.word)
+                or len(other.word) >= 2 and _HAN_WORD.fullmatch(other.word) is not None and other.word not in self.kb.corpus)
             if unknown and 0 < end == at and not _said_with_one_char_off(other.word + g.word, p.norm, len(other.word)):
                 return f"报告没有“{other.word}{g.word}”的数字"
             if (0 < end == at and not other.site and other.word in other.alternatives and other.word in self.kb.corpus

@@ -948,7 +948,12 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
     q.wants_span = bool(SPAN.search(text)) or len(set(_YEAR.findall(text))) >= 2  # '从2018年到2022年'
 
     stripped = text
-    for name in own_place_names(report):
+    names = own_place_names(report)
+    # A site named after the place ('濂溪墓园', '崂山风景区') keeps its name: the place is not stripped from it.
+    kept = [site for site in site_names(kb, text) if any(n in site and n != site for n in names if len(n) >= 2)]
+    for i, site in enumerate(kept):
+        stripped = stripped.replace(site, f"\x00{i}\x00")
+    for name in names:
         if _LEVEL_WORD.match(name) and name in stripped:
             # '区里' as a word ('今年区里新开'), not the end of 社区 ('社区里看病的地方').
             bounds = kb.tokenizer.boundaries(stripped)
@@ -957,6 +962,8 @@ def understand(kb: KnowledgeBase, raw: str) -> Query:
                     stripped = stripped[:at] + " " + stripped[at + len(name):]
             continue
         stripped = stripped.replace(name, " ")
+    for i, site in enumerate(kept):
+        stripped = stripped.replace(f"\x00{i}\x00", site)
     stripped = _YEAR.sub(" ", stripped)
     # '有多大', '多长', '多少张(床)': read into the units asked, not words to look for.
     stripped = _DIMENSION_ASKED.sub(" ", stripped)
