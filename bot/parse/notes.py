@@ -55,11 +55,14 @@ def link_notes(paragraphs: list[Paragraph], notes: list[Note]) -> list[NoteUse]:
     A bracketed marker is unambiguous wherever it stands. A glued number is a marker only right
     after one of that note's own forms, so genuine numbers (遴选12 件, 10%) are not touched."""
     uses: list[NoteUse] = []
+    starred = False
     for note in notes:
-        use = _link_bracketed(paragraphs, note) or _link_glued(paragraphs, note) or _link_starred(paragraphs, note)
+        use = _link_bracketed(paragraphs, note) or _link_glued(paragraphs, note)
+        if use is None and (use := _link_starred(paragraphs, note)):
+            starred = True
         if use:
             uses.append(use)
-    if any(_starred(note).search(p.text) for note in notes for p in paragraphs):
+    if starred:
         for paragraph in paragraphs:  # the stars of terms cited again, once each note is linked
             for sentence in paragraph.sentences:
                 _remove(sentence, _STAR_AFTER_TERM)
@@ -109,14 +112,10 @@ def _link_glued(paragraphs: list[Paragraph], note: Note) -> NoteUse | None:
 _STAR_AFTER_TERM = re.compile(r"(?<=[\u4e00-\u9fff”])[*＊]")
 
 
-def _starred(note: Note) -> re.Pattern:
-    alternatives = "|".join(re.escape(f) for f in sorted(note.forms, key=len, reverse=True))
-    return re.compile(rf"(?P<form>{alternatives})”?(?P<marker>[*＊])")
-
-
 def _link_starred(paragraphs: list[Paragraph], note: Note) -> NoteUse | None:
     """'链长制*': a star marks a term that has a note; which note, its term says."""
-    pattern = _starred(note)
+    alternatives = "|".join(re.escape(f) for f in sorted(note.forms, key=len, reverse=True))
+    pattern = re.compile(rf"(?P<form>{alternatives})”?(?P<marker>[*＊])")
     for paragraph in paragraphs:
         for s_index, sentence in enumerate(paragraph.sentences):
             m = pattern.search(sentence.text)
